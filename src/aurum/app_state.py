@@ -1,0 +1,32 @@
+"""What the lifespan builds once and every request shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from aurum.config import Settings
+from aurum.security.access_tokens import AccessTokenCodec
+from aurum.security.keys import KeyStore
+from aurum.security.passwords import PasswordHasher
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    keys: KeyStore
+    access_tokens: AccessTokenCodec
+    passwords: PasswordHasher
+
+
+def get_app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.aurum
+    return state
+
+
+AppStateDep = Annotated[AppState, Depends(get_app_state)]

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from aurum.errors import AppError
+
+
+class InvalidCredentials(AppError):
+    status_code = 401
+    code = "invalid_credentials"
+    message = "Incorrect username or password."
+    message_es = "Usuario o contraseña incorrectos."
+    headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012
+
+
+class InvalidRefreshToken(AppError):
+    status_code = 401
+    code = "invalid_refresh_token"
+    message = "The refresh token is invalid, expired or revoked."
+    message_es = "El token de actualización no es válido, expiró o fue revocado."
+    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}  # noqa: RUF012
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    """A rotated token came back: its whole session is revoked, and that must be kept."""
+
+    commit_changes = True

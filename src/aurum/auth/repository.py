@@ -1,0 +1,92 @@
+"""All SQL about sign-in sessions and their refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aurum.db.base import utcnow
+from aurum.models.auth_session import AuthSession, RefreshToken
+from aurum.models.user import User
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, auth_session: AuthSession, token_hash: str) -> None:
+        self.session.add(auth_session)
+        await self.session.flush()
+        await self.add_refresh_token(auth_session.id, token_hash)
+
+    async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
+        self.session.add(RefreshToken(session_id=session_id, token_hash=token_hash))
+        await self.session.flush()
+
+    async def find_refresh_token(
+        self, token_hash: str
+    ) -> tuple[RefreshToken, AuthSession, User] | None:
+        row = (
+            await self.session.execute(
+                select(RefreshToken, AuthSession, User)
+                .join(AuthSession, RefreshToken.session_id == AuthSession.id)
+                .join(User, AuthSession.user_id == User.id)
+                .where(RefreshToken.token_hash == token_hash)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def claim_refresh_token(self, token_id: uuid.UUID, now: datetime) -> bool:
+        """Mark a refresh token used; False when another request already did (reuse)."""
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == token_id, RefreshToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def touch(self, session_id: uuid.UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def get_active_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
+        """The user behind an access token, if its session is still live: one query."""
+        return await self.session.scalar(
+            select(User)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                User.id == user_id,
+                AuthSession.id == session_id,
+                AuthSession.revoked_at.is_(None),
+            )
+        )
+
+    async def revoke(self, session_id: uuid.UUID, reason: str) -> bool:
+        result = await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def revoke_all_for_user(
+        self, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
+    ) -> None:
+        query = (
+            update(AuthSession)
+            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+        if keep is not None:
+            query = query.where(AuthSession.id != keep)
+        await self.session.execute(query)

@@ -1,0 +1,73 @@
+"""Sign-in, token refresh and sign-out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from aurum.auth.dependencies import AuthServiceDep, ClientInfoDep, oauth2_scheme
+from aurum.auth.errors import InvalidRefreshToken
+from aurum.auth.schemas import LoginForm, RefreshRequest, TokenResponse
+from aurum.request_body import form_or_json
+
+router = APIRouter(tags=["auth"])
+
+FORM_OR_JSON = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": LoginForm.model_json_schema()},
+            "application/json": {"schema": LoginForm.model_json_schema()},
+        },
+        "required": True,
+    }
+}
+REFRESH_BODY = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": RefreshRequest.model_json_schema()},
+            "application/json": {"schema": RefreshRequest.model_json_schema()},
+        },
+        "required": False,
+    }
+}
+
+
+@router.post("/token", openapi_extra=FORM_OR_JSON)
+async def login(
+    form: Annotated[LoginForm, Depends(form_or_json(LoginForm))],
+    client: ClientInfoDep,
+    auth: AuthServiceDep,
+) -> TokenResponse:
+    """Sign in with username (or email) and password; returns access and refresh tokens."""
+    return await auth.login(form.username, form.password, client)
+
+
+def _refresh_token(request: Request, body: RefreshRequest) -> str:
+    if body.refresh_token:
+        return body.refresh_token
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    raise InvalidRefreshToken
+
+
+@router.post("/refresh-token", openapi_extra=REFRESH_BODY)
+async def refresh_token(
+    request: Request,
+    body: Annotated[RefreshRequest, Depends(form_or_json(RefreshRequest))],
+    auth: AuthServiceDep,
+) -> TokenResponse:
+    """Rotate a refresh token (Bearer header or body): a new access and refresh token."""
+    return await auth.refresh(_refresh_token(request, body))
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=REFRESH_BODY)
+async def logout(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    body: Annotated[RefreshRequest, Depends(form_or_json(RefreshRequest))],
+    auth: AuthServiceDep,
+) -> Response:
+    """End the session of the access token (or of the refresh token in the body)."""
+    await auth.logout(access_token=token, refresh_token=body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,107 @@
+"""`aurum`: run the service and do what an operator would otherwise do by hand in SQL."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from aurum.bootstrap import create_admin as create_admin_account
+from aurum.config import get_settings
+from aurum.db import migrate
+from aurum.db.session import build_engine, build_sessionmaker
+from aurum.errors import AppError
+from aurum.security.passwords import PasswordHasher
+
+app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Start the HTTP service."""
+    settings = get_settings()
+    if settings.migrate_on_start:
+        # Once here, before any worker starts, so workers never race on the schema.
+        asyncio.run(migrate.upgrade_database(settings))
+    uvicorn.run(
+        "aurum.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    asyncio.run(migrate.upgrade_database(get_settings(), revision))
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
+    """Revert migrations down to REVISION (default: one step; `base` for all)."""
+    asyncio.run(migrate.downgrade_database(get_settings(), revision))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    typer.echo(asyncio.run(migrate.current_revision(get_settings())) or "(empty database)")
+
+
+@app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(help="The administrator's username.")],
+    email: Annotated[str, typer.Option(help="The administrator's email.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an administrator account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        asyncio.run(_create_admin(username, email, password))
+    except AppError as exc:
+        typer.echo(f"error: {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"Created administrator {username}.")
+
+
+async def _create_admin(username: str, email: str, password: str) -> None:
+    settings = get_settings()
+    if settings.migrate_on_start:
+        await migrate.upgrade_database(settings)
+    engine = build_engine(settings)
+    passwords = PasswordHasher(settings)
+    try:
+        await create_admin_account(
+            build_sessionmaker(engine),
+            passwords,
+            settings,
+            username=username,
+            email=email,
+            password=password,
+        )
+    finally:
+        passwords.close()
+        await engine.dispose()

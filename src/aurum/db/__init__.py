@@ -1,0 +1,1 @@
+"""Database foundations: declarative base, portable types, engine and sessions."""

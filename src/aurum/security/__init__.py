@@ -1,0 +1,1 @@
+"""Security primitives: password hashing, signing keys, JWTs and opaque tokens."""

@@ -1,0 +1,129 @@
+"""Access tokens: short-lived JWTs (RFC 9068 style) signed by the current key."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+
+from aurum.db.base import utcnow
+from aurum.security.keys import KeyStore
+
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
+JWT_HEADER_TYPE = "at+jwt"
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "typ"]
+
+
+class TokenRejected(Exception):
+    """The token is malformed, forged, expired or not meant for us."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    subject: str
+    session_id: uuid.UUID | None
+    scope: frozenset[str]
+    jti: str
+    expires_at: int
+    issued_at: int
+    client_id: str | None
+    raw: dict[str, Any]
+
+
+class AccessTokenCodec:
+    def __init__(self, keys: KeyStore, *, issuer: str, audience: str, ttl: timedelta) -> None:
+        self._keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.ttl = ttl
+
+    def issue(
+        self,
+        subject: str,
+        *,
+        session_id: uuid.UUID | None = None,
+        scope: str = "",
+        client_id: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        now = utcnow()
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "iat": int(now.timestamp()),
+            "nbf": int(now.timestamp()),
+            "exp": int((now + self.ttl).timestamp()),
+            "jti": uuid.uuid4().hex,
+            "typ": ACCESS_TOKEN_TYPE,
+        }
+        if session_id is not None:
+            claims["sid"] = str(session_id)
+        if scope:
+            claims["scope"] = scope
+        if client_id is not None:
+            claims["client_id"] = client_id
+        if extra:
+            claims.update(extra)
+        key = self._keys.signing_key
+        if key.private_key is None:
+            msg = "the signing key has no private half"
+            raise RuntimeError(msg)
+        token = jwt.encode(
+            claims,
+            key.private_key,
+            algorithm=key.algorithm,
+            headers={"kid": key.kid, "typ": JWT_HEADER_TYPE},
+        )
+        return token, claims
+
+    async def decode(self, token: str) -> AccessClaims:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise TokenRejected from exc
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise TokenRejected
+        key = self._keys.get(kid)
+        if key is None and await self._keys.refresh_if_stale():
+            key = self._keys.get(kid)
+        # The algorithm comes from our key, never from the token's header.
+        if key is None or header.get("alg") != key.algorithm:
+            raise TokenRejected
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.public_key,
+                algorithms=[key.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": REQUIRED_CLAIMS},
+                leeway=5,
+            )
+        except jwt.InvalidTokenError as exc:
+            raise TokenRejected from exc
+        if claims.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(claims.get("sub"), str):
+            raise TokenRejected
+        return AccessClaims(
+            subject=claims["sub"],
+            session_id=_parse_uuid(claims.get("sid")),
+            scope=frozenset(str(claims.get("scope", "")).split()),
+            jti=str(claims["jti"]),
+            expires_at=int(claims["exp"]),
+            issued_at=int(claims["iat"]),
+            client_id=claims.get("client_id"),
+            raw=claims,
+        )
+
+
+def _parse_uuid(value: object) -> uuid.UUID | None:
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise TokenRejected from exc

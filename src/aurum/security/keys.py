@@ -1,0 +1,155 @@
+"""Asymmetric signing keys: created, encrypted at rest, loaded once and kept in memory.
+
+The newest key that is not superseded signs; every key that is not retired verifies. Other
+instances pick up a rotation when they meet an unknown `kid` (or on `refresh()`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import undefer
+
+from aurum.db.base import utcnow
+from aurum.models.signing_key import SigningKey
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+
+_REFRESH_INTERVAL_SECONDS = 10.0
+
+
+class KeyMaterialError(RuntimeError):
+    """Stored key material cannot be decrypted: SECRET_KEY changed or the data is corrupt."""
+
+
+def _fernet(secret: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"aurum signing keys").derive(
+        secret.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _generate(algorithm: str) -> PrivateKey:
+    if algorithm == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _public_jwk(algorithm: str, public_key: PublicKey) -> dict[str, Any]:
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        jwk: dict[str, Any] = OKPAlgorithm.to_jwk(public_key, as_dict=True)
+    else:
+        jwk = ECAlgorithm.to_jwk(public_key, as_dict=True)
+    # RFC 7638 thumbprint: a stable kid derived from the key itself.
+    required = {k: jwk[k] for k in sorted(jwk) if k in {"crv", "kty", "x", "y"}}
+    digest = hashlib.sha256(json.dumps(required, separators=(",", ":")).encode()).digest()
+    kid = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return {**jwk, "kid": kid, "alg": algorithm, "use": "sig"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedKey:
+    kid: str
+    algorithm: str
+    public_key: PublicKey
+    public_jwk: dict[str, Any]
+    created_at: datetime
+    private_key: PrivateKey | None  # None for keys that only verify
+
+
+class KeyStore:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], secret: str) -> None:
+        self._sessionmaker = sessionmaker
+        self._fernet = _fernet(secret)
+        self._keys: dict[str, LoadedKey] = {}
+        self._signing: LoadedKey | None = None
+        self._last_refresh = 0.0
+
+    @property
+    def signing_key(self) -> LoadedKey:
+        if self._signing is None:
+            msg = "no signing key loaded"
+            raise RuntimeError(msg)
+        return self._signing
+
+    def get(self, kid: str) -> LoadedKey | None:
+        return self._keys.get(kid)
+
+    def public_jwks(self) -> dict[str, Any]:
+        return {"keys": [key.public_jwk for key in self._keys.values()]}
+
+    async def ensure_signing_key(self, algorithm: str) -> None:
+        """Load the keys; create the first one on a fresh database."""
+        await self.refresh()
+        if self._signing is None:
+            async with self._sessionmaker.begin() as session:
+                session.add(self.new_key(algorithm))
+            await self.refresh()
+
+    def new_key(self, algorithm: str) -> SigningKey:
+        private_key = _generate(algorithm)
+        jwk = _public_jwk(algorithm, private_key.public_key())
+        pem = private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        return SigningKey(
+            kid=jwk["kid"],
+            algorithm=algorithm,
+            private_key=self._fernet.encrypt(pem),
+            public_jwk=jwk,
+            created_at=utcnow(),
+        )
+
+    async def refresh(self) -> None:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(SigningKey)
+                .where(SigningKey.retired_at.is_(None))
+                .options(undefer(SigningKey.private_key))
+                .order_by(SigningKey.created_at)
+            )
+            keys = {row.kid: self._load(row) for row in rows}
+        self._keys = keys
+        signers = [k for k in keys.values() if k.private_key is not None]
+        self._signing = signers[-1] if signers else None
+        self._last_refresh = time.monotonic()
+
+    async def refresh_if_stale(self) -> bool:
+        """Reload at most every few seconds; called when a token names an unknown kid."""
+        if time.monotonic() - self._last_refresh < _REFRESH_INTERVAL_SECONDS:
+            return False
+        await self.refresh()
+        return True
+
+    def _load(self, row: SigningKey) -> LoadedKey:
+        try:
+            pem = self._fernet.decrypt(row.private_key)
+        except InvalidToken as exc:
+            raise KeyMaterialError(row.kid) from exc
+        private_key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private_key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+            raise KeyMaterialError(row.kid)
+        return LoadedKey(
+            kid=row.kid,
+            algorithm=row.algorithm,
+            public_key=private_key.public_key(),
+            public_jwk=row.public_jwk,
+            created_at=row.created_at,
+            private_key=None if row.superseded_at is not None else private_key,
+        )

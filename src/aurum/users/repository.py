@@ -1,0 +1,74 @@
+"""All SQL about users."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
+
+from aurum.models.user import User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def get_by_username(self, username: str) -> User | None:
+        return await self.session.scalar(
+            select(User).where(func.lower(User.username) == username.lower())
+        )
+
+    async def get_for_login(self, login: str) -> User | None:
+        """By username or email, with the password hash loaded."""
+        column = User.email if "@" in login else func.lower(User.username)
+        return await self.session.scalar(
+            select(User).where(column == login.lower()).options(undefer(User.password_hash))
+        )
+
+    async def get_with_password(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.scalar(
+            select(User).where(User.id == user_id).options(undefer(User.password_hash))
+        )
+
+    async def username_exists(self, username: str, *, exclude: uuid.UUID | None = None) -> bool:
+        query = select(User.id).where(func.lower(User.username) == username.lower())
+        return await self._exists(query, exclude)
+
+    async def email_exists(self, email: str, *, exclude: uuid.UUID | None = None) -> bool:
+        return await self._exists(select(User.id).where(User.email == email.lower()), exclude)
+
+    async def _exists(self, query: Select[uuid.UUID], exclude: uuid.UUID | None) -> bool:
+        if exclude is not None:
+            query = query.where(User.id != exclude)
+        return await self.session.scalar(query.limit(1)) is not None
+
+    async def add(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def delete(self, user: User) -> None:
+        await self.session.delete(user)
+        await self.session.flush()
+
+    async def list_page(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: tuple[datetime, uuid.UUID] | None = None,
+    ) -> list[User]:
+        """Oldest first. `after` (keyset) stays fast at any depth; `offset` does not."""
+        query = select(User).order_by(User.created_at, User.id).limit(limit)
+        if after is not None:
+            created_at, user_id = after
+            query = query.where(tuple_(User.created_at, User.id) > tuple_(created_at, user_id))
+        if offset:
+            query = query.offset(offset)
+        return list(await self.session.scalars(query))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from aurum.models.user import Role
+
+RESERVED_USERNAMES = frozenset({"me", "register", "admin-api"})
+
+
+def _not_reserved(value: str) -> str:
+    if value.lower() in RESERVED_USERNAMES:
+        msg = "this username is reserved"
+        raise ValueError(msg)
+    return value
+
+
+Username = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,30}[A-Za-z0-9])$"),
+    AfterValidator(_not_reserved),
+]
+Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(str.lower)]
+# Length rules live in the service (configurable); this bound only stops absurd payloads.
+Password = Annotated[str, Field(min_length=1, max_length=4096)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class UserCreate(BaseModel):
+    username: Username
+    email: Email
+    password: Password
+    full_name: FullName | None = None
+
+
+class AdminUserCreate(UserCreate):
+    role: Role = Role.USER
+    disabled: bool = False
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username | None = None
+    email: Email | None = None
+    full_name: FullName | None = None
+
+
+class AdminUserUpdate(UserUpdate):
+    role: Role | None = None
+    disabled: bool | None = None
+
+
+class PasswordChange(BaseModel):
+    old_password: Password
+    new_password: Password
+
+
+class AccountDeletion(BaseModel):
+    password: Password | None = None
+
+
+class UserPublic(BaseModel):
+    """What any signed-in user may see of another."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    full_name: str | None
+
+
+class UserRead(UserPublic):
+    """The full profile: the user themself and admins."""
+
+    id: uuid.UUID
+    email: str
+    disabled: bool
+    role: Role
+    created_at: datetime
+    updated_at: datetime

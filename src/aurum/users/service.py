@@ -1,0 +1,159 @@
+"""Account rules: sign-up, profile, password, listing and deletion. Never commits."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from aurum.auth.repository import SessionRepository
+from aurum.config import Settings
+from aurum.db.base import utcnow
+from aurum.errors import Forbidden
+from aurum.models.user import Role, User
+from aurum.security.passwords import PasswordHasher
+from aurum.users.errors import (
+    CannotDeleteSelf,
+    EmailTaken,
+    InvalidCursor,
+    PasswordRequired,
+    PasswordTooLong,
+    PasswordTooShort,
+    UsernameTaken,
+    UserNotFound,
+    WrongPassword,
+)
+from aurum.users.repository import UserRepository
+from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
+
+
+def encode_cursor(user: User) -> str:
+    raw = json.dumps([user.created_at.isoformat(), user.id.hex]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, user_id = json.loads(raw)
+        return datetime.fromisoformat(created_at), uuid.UUID(user_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor from exc
+
+
+class UserService:
+    def __init__(
+        self,
+        users: UserRepository,
+        sessions: SessionRepository,
+        passwords: PasswordHasher,
+        settings: Settings,
+    ) -> None:
+        self.users = users
+        self.sessions = sessions
+        self.passwords = passwords
+        self.settings = settings
+
+    def check_password_rules(self, password: str) -> None:
+        if len(password) < self.settings.password_min_length:
+            raise PasswordTooShort
+        if len(password) > self.settings.password_max_length:
+            raise PasswordTooLong
+
+    async def register(self, data: UserCreate) -> User:
+        return await self._create(data, role=Role.USER, disabled=False)
+
+    async def create(self, data: AdminUserCreate) -> User:
+        return await self._create(data, role=data.role, disabled=data.disabled)
+
+    async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
+        self.check_password_rules(data.password)
+        await self._check_available(username=data.username, email=data.email)
+        user = User(
+            username=data.username,
+            email=data.email,
+            full_name=data.full_name,
+            password_hash=await self.passwords.hash(data.password),
+            role=role,
+            disabled=disabled,
+        )
+        return await self._save(user)
+
+    async def update(self, user: User, data: UserUpdate) -> User:
+        changes = data.model_dump(exclude_unset=True)
+        await self._check_available(
+            username=changes.get("username"), email=changes.get("email"), exclude=user.id
+        )
+        if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
+            await self.sessions.revoke_all_for_user(user.id, "user_disabled")
+        for field, value in changes.items():
+            if value is not None or field == "full_name":
+                setattr(user, field, value)
+        user.updated_at = utcnow()
+        return await self._save(user)
+
+    async def change_password(
+        self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None
+    ) -> None:
+        stored = await self.users.get_with_password(user.id)
+        if stored is None:
+            raise UserNotFound
+        if not (await self.passwords.verify(old_password, stored.password_hash)).valid:
+            raise WrongPassword
+        self.check_password_rules(new_password)
+        stored.password_hash = await self.passwords.hash(new_password)
+        stored.password_changed_at = stored.updated_at = utcnow()
+        await self.users.session.flush()
+        await self.sessions.revoke_all_for_user(user.id, "password_changed", keep=current_session)
+
+    async def get(self, username: str) -> User:
+        user = await self.users.get_by_username(username)
+        if user is None:
+            raise UserNotFound
+        return user
+
+    async def list_page(
+        self, *, skip: int, limit: int, cursor: str | None
+    ) -> tuple[list[User], str | None]:
+        after = decode_cursor(cursor) if cursor else None
+        page = await self.users.list_page(limit=limit + 1, offset=skip, after=after)
+        has_more = len(page) > limit
+        page = page[:limit]
+        return page, encode_cursor(page[-1]) if has_more and page else None
+
+    async def delete(self, actor: User, username: str, password: str | None) -> None:
+        target = await self.get(username)
+        if target.id == actor.id:
+            if actor.is_admin:
+                raise CannotDeleteSelf
+            if password is None:
+                raise PasswordRequired
+            stored = await self.users.get_with_password(actor.id)
+            if (
+                stored is None
+                or not (await self.passwords.verify(password, stored.password_hash)).valid
+            ):
+                raise WrongPassword
+        elif not actor.is_admin:
+            raise Forbidden
+        await self.users.delete(target)
+
+    async def _check_available(
+        self, *, username: str | None, email: str | None, exclude: uuid.UUID | None = None
+    ) -> None:
+        if username is not None and await self.users.username_exists(username, exclude=exclude):
+            raise UsernameTaken
+        if email is not None and await self.users.email_exists(email, exclude=exclude):
+            raise EmailTaken
+
+    async def _save(self, user: User) -> User:
+        """Flush, turning a lost uniqueness race into the same 409 as the pre-check."""
+        try:
+            async with self.users.session.begin_nested():
+                return await self.users.add(user)
+        except IntegrityError as exc:
+            text = str(exc.orig).lower()
+            raise (EmailTaken if "email" in text else UsernameTaken) from exc
