@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from aurum.bootstrap import create_admin as create_admin_account
 from aurum.config import get_settings
@@ -19,6 +20,17 @@ from aurum.security.passwords import PasswordHasher
 app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+@app.callback()
+def check_settings() -> None:
+    """Fail early, and readably, on invalid configuration."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"configuration error: {error['msg']}", err=True)
+        raise typer.Exit(code=2) from exc
 
 
 @app.command()
@@ -46,6 +58,16 @@ def serve(
         server_header=False,
         log_level="info",
     )
+
+
+@db_app.command("wait")
+def db_wait(
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait at most.")] = 60,
+) -> None:
+    """Wait until the database accepts connections (for container start-up)."""
+    if not asyncio.run(migrate.wait_for_database(get_settings(), timeout)):
+        typer.echo("error: the database did not answer in time", err=True)
+        raise typer.Exit(code=1)
 
 
 @db_app.command("upgrade")

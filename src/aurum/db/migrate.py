@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import io
-from contextlib import redirect_stdout
+import sys
+from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from aurum.config import Settings
 
 
-def alembic_config(settings: Settings) -> Config:
-    config = Config()
+def alembic_config(settings: Settings, stdout: TextIO = sys.stdout) -> Config:
+    config = Config(stdout=stdout)
     config.set_main_option("script_location", "aurum:migrations")
     config.set_main_option(
         "file_template",
@@ -34,8 +39,26 @@ async def downgrade_database(settings: Settings, revision: str) -> None:
 async def current_revision(settings: Settings) -> str:
     def run() -> str:
         buffer = io.StringIO()
-        with redirect_stdout(buffer):
-            command.current(alembic_config(settings))
+        command.current(alembic_config(settings, stdout=buffer))
         return buffer.getvalue().strip()
 
     return await asyncio.to_thread(run)
+
+
+async def wait_for_database(settings: Settings, timeout: float) -> bool:
+    engine = create_async_engine(settings.async_database_url, poolclass=NullPool)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while True:
+            try:
+                async with engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            except (OSError, SQLAlchemyError):
+                if loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(1)
+            else:
+                return True
+    finally:
+        await engine.dispose()

@@ -1,0 +1,3 @@
+from aurum.cli import app
+
+app(prog_name="aurum")

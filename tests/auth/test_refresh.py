@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import update
+
+from aurum.app_state import AppState
+from aurum.db.base import utcnow
+from aurum.models.auth_session import AuthSession
+from tests.conftest import Accounts, AppFactory
+
+REFRESH = "/api/v1/refresh-token"
+ME = "/api/v1/users/me"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_refresh_rotates_both_tokens(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    first = await accounts.login("juan")
+    response = await accounts.client.post(REFRESH, headers=bearer(first["refresh_token"]))
+    assert response.status_code == 200
+    second = response.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["access_token"] != first["access_token"]
+    assert (
+        await accounts.client.get(ME, headers=bearer(second["access_token"]))
+    ).status_code == 200
+
+
+async def test_refresh_token_in_json_or_form_body(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    by_json = await accounts.client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert by_json.status_code == 200
+    by_form = await accounts.client.post(
+        REFRESH, data={"refresh_token": by_json.json()["refresh_token"]}
+    )
+    assert by_form.status_code == 200
+
+
+async def test_reused_refresh_token_revokes_the_family(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    first = await accounts.login("juan")
+    second = (await accounts.client.post(REFRESH, headers=bearer(first["refresh_token"]))).json()
+
+    replay = await accounts.client.post(REFRESH, headers=bearer(first["refresh_token"]))
+    assert replay.status_code == 401
+    assert replay.json()["error"] == "invalid_refresh_token"
+
+    # The legitimate holder's newer tokens die with the family.
+    later = await accounts.client.post(REFRESH, headers=bearer(second["refresh_token"]))
+    assert later.status_code == 401
+    me = await accounts.client.get(ME, headers=bearer(second["access_token"]))
+    assert me.status_code == 401
+
+
+async def test_other_sessions_survive_a_reuse(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    phone = await accounts.login("juan")
+    laptop = await accounts.login("juan")
+    await accounts.client.post(REFRESH, headers=bearer(phone["refresh_token"]))
+    await accounts.client.post(REFRESH, headers=bearer(phone["refresh_token"]))
+    assert (
+        await accounts.client.get(ME, headers=bearer(laptop["access_token"]))
+    ).status_code == 200
+
+
+async def test_access_token_is_not_a_refresh_token(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    response = await accounts.client.post(REFRESH, headers=bearer(tokens["access_token"]))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_missing_or_unknown_refresh_token(accounts: Accounts) -> None:
+    assert (await accounts.client.post(REFRESH)).status_code == 401
+    assert (await accounts.client.post(REFRESH, headers=bearer("nonsense"))).status_code == 401
+
+
+async def test_expired_session_cannot_refresh(accounts: Accounts, state: AppState) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    async with state.sessionmaker.begin() as db:
+        await db.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    response = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 401
+
+
+async def test_idle_session_cannot_refresh(accounts: Accounts, state: AppState) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    async with state.sessionmaker.begin() as db:
+        await db.execute(update(AuthSession).values(last_used_at=utcnow() - timedelta(days=8)))
+    response = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 401
+
+
+async def test_logout_ends_the_session(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    response = await accounts.client.post("/api/v1/logout", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 204
+    assert (
+        await accounts.client.get(ME, headers=bearer(tokens["access_token"]))
+    ).status_code == 401
+    refresh = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert refresh.status_code == 401
+
+
+async def test_logout_by_refresh_token(accounts: Accounts) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    response = await accounts.client.post(
+        "/api/v1/logout", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert response.status_code == 204
+    assert (
+        await accounts.client.get(ME, headers=bearer(tokens["access_token"]))
+    ).status_code == 401
+
+
+async def test_logout_needs_a_token(accounts: Accounts) -> None:
+    response = await accounts.client.post("/api/v1/logout")
+    assert response.status_code == 401
+    assert response.json()["error"] == "not_authenticated"
+
+
+async def test_sessions_survive_a_restart(accounts: Accounts, make_app: AppFactory) -> None:
+    """Keys are persisted: a token from one process is valid in the next."""
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    restarted = await make_app()
+    transport = httpx.ASGITransport(app=restarted)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        me = await other.get(ME, headers=bearer(tokens["access_token"]))
+        assert me.status_code == 200
+        refreshed = await other.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+        assert refreshed.status_code == 200

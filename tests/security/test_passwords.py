@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+import bcrypt
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
+
+from aurum.app_state import AppState
+from aurum.models.user import User
+from tests.conftest import PASSWORD, Accounts, AppFactory
+
+
+async def set_hash(state: AppState, username: str, password_hash: str) -> None:
+    async with state.sessionmaker.begin() as db:
+        await db.execute(
+            update(User).where(User.username == username).values(password_hash=password_hash)
+        )
+
+
+async def stored_hash(state: AppState, username: str) -> str:
+    async with state.sessionmaker() as db:
+        user = await db.scalar(
+            select(User).where(User.username == username).options(undefer(User.password_hash))
+        )
+        assert user is not None
+        return user.password_hash
+
+
+async def test_new_hashes_are_argon2id(accounts: Accounts, state: AppState) -> None:
+    await accounts.register("juan")
+    assert (await stored_hash(state, "juan")).startswith("$argon2id$")
+
+
+async def test_legacy_bcrypt_hash_verifies_and_is_upgraded(
+    accounts: Accounts, state: AppState
+) -> None:
+    await accounts.register("juan")
+    legacy = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    await set_hash(state, "juan", legacy)
+    await accounts.login("juan")
+    assert (await stored_hash(state, "juan")).startswith("$argon2id$")
+    await accounts.login("juan")
+
+
+async def test_bcrypt_never_truncates_a_long_password(accounts: Accounts, state: AppState) -> None:
+    """A bcrypt hash only saw 72 bytes: a longer password is refused, not truncated."""
+    await accounts.register("juan")
+    long_password = "p" * 100
+    truncated_hash = bcrypt.hashpw(long_password[:72].encode(), bcrypt.gensalt(rounds=4))
+    await set_hash(state, "juan", truncated_hash.decode())
+    response = await accounts.client.post(
+        "/api/v1/token", data={"username": "juan", "password": long_password}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_credentials"
+
+
+async def test_hashing_does_not_block_the_event_loop(make_app: AppFactory) -> None:
+    """While logins hash at OWASP cost, the loop keeps serving other requests at once."""
+    app = await make_app(argon2_memory_cost=19456, argon2_time_cost=2, password_hash_threads=1)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        body = {"username": "slow", "email": "slow@example.com", "password": PASSWORD}
+        assert (await client.post("/api/v1/users/register", json=body)).status_code == 201
+
+        started = time.perf_counter()
+        single = await client.post("/api/v1/token", data={"username": "slow", "password": PASSWORD})
+        one_login = time.perf_counter() - started
+        assert single.status_code == 200
+
+        # Four logins queue on the one hashing thread; meanwhile, measure how long the
+        # loop takes to answer health checks and to wake from short sleeps.
+        logins = [
+            asyncio.create_task(
+                client.post("/api/v1/token", data={"username": "slow", "password": PASSWORD})
+            )
+            for _ in range(4)
+        ]
+        lags = []
+        answered = 0
+        while not all(task.done() for task in logins):
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            lags.append(time.perf_counter() - before)
+            if (await client.get("/health")).status_code == 200:
+                answered += 1
+        assert all(task.result().status_code == 200 for task in logins)
+        # The loop woke up many times during ~4 hashes, never stalling for a hash's time.
+        assert answered >= 4
+        assert max(lags) < one_login

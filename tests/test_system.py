@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import AppFactory
+
+
+async def test_root_reports_online(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "online"}
+
+
+async def test_liveness_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/health")).json() == {"status": "ok"}
+    ready = await client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["database"] == "ok"
+
+
+async def test_docs_are_served(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/docs")).status_code == 200
+    assert (await client.get("/redoc")).status_code == 200
+    schema = (await client.get("/openapi.json")).json()
+    assert "/api/v1/users/register" in schema["paths"]
+    assert (
+        "application/x-www-form-urlencoded"
+        in (schema["paths"]["/api/v1/token"]["post"]["requestBody"]["content"])
+    )
+
+
+async def test_unknown_route_uses_the_error_shape(client: httpx.AsyncClient) -> None:
+    response = await client.get("/nope")
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "message": "The resource was not found."}
+
+
+async def test_errors_speak_spanish_when_asked(client: httpx.AsyncClient) -> None:
+    english = await client.get("/api/v1/users/me")
+    spanish = await client.get(
+        "/api/v1/users/me", headers={"Accept-Language": "es-EC,es;q=0.9,en;q=0.5"}
+    )
+    assert english.json()["error"] == spanish.json()["error"] == "not_authenticated"
+    assert spanish.json()["message"] == "Se requiere autenticación."
+    assert english.json()["message"] == "Authentication is required."
+
+
+async def test_first_admin_from_the_environment(make_app: AppFactory) -> None:
+    app = await make_app(
+        first_admin_username="boss",
+        first_admin_email="boss@example.com",
+        first_admin_password="the first admin secret",
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        login = await client.post(
+            "/api/v1/token", data={"username": "boss", "password": "the first admin secret"}
+        )
+        assert login.status_code == 200
+        me = await client.get(
+            "/api/v1/users/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
+        assert me.json()["role"] == "admin"
+    # A second start finds the account and leaves it alone.
+    await make_app(
+        first_admin_username="boss",
+        first_admin_email="boss@example.com",
+        first_admin_password="another password entirely",
+    )

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.conftest import PASSWORD, Accounts
+
+REGISTER = "/api/v1/users/register"
+
+
+def body(username: str = "juan", **extra: object) -> dict[str, object]:
+    return {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": PASSWORD,
+        "full_name": "Juan Pérez",
+    } | extra
+
+
+async def test_register_returns_the_profile_without_secrets(client: httpx.AsyncClient) -> None:
+    response = await client.post(REGISTER, json=body(disabled=False))
+    assert response.status_code == 201
+    data = response.json()
+    assert data["username"] == "juan"
+    assert data["email"] == "juan@example.com"
+    assert data["full_name"] == "Juan Pérez"
+    assert data["role"] == "user"
+    assert data["disabled"] is False
+    assert not {"password", "password_hash", "hashed_password"} & data.keys()
+
+
+async def test_register_cannot_choose_its_role(client: httpx.AsyncClient) -> None:
+    response = await client.post(REGISTER, json=body(role="admin"))
+    assert response.status_code == 201
+    assert response.json()["role"] == "user"
+
+
+@pytest.mark.parametrize(
+    ("second", "code"),
+    [
+        (body("JUAN", email="other@example.com"), "username_taken"),
+        (body("other", email="Juan@Example.COM"), "email_taken"),
+    ],
+)
+async def test_duplicates_ignore_case_and_conflict(
+    client: httpx.AsyncClient, second: dict[str, object], code: str
+) -> None:
+    assert (await client.post(REGISTER, json=body())).status_code == 201
+    response = await client.post(REGISTER, json=second)
+    assert response.status_code == 409
+    assert response.json()["error"] == code
+
+
+async def test_concurrent_registrations_of_one_username(client: httpx.AsyncClient) -> None:
+    responses = await asyncio.gather(
+        client.post(REGISTER, json=body("racer", email="a@example.com")),
+        client.post(REGISTER, json=body("Racer", email="b@example.com")),
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert loser.json()["error"] == "username_taken"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"username": "a b"}, "username"),
+        ({"username": "me"}, "username"),
+        ({"username": "x" * 33}, "username"),
+        ({"full_name": ""}, "full_name"),
+        ({"password": ""}, "password"),
+    ],
+)
+async def test_malformed_input_is_422(
+    client: httpx.AsyncClient, changes: dict[str, object], field: str
+) -> None:
+    response = await client.post(REGISTER, json=body() | changes)
+    assert response.status_code == 422
+    data = response.json()
+    assert data["error"] == "validation_error"
+    assert any(field in detail["loc"] for detail in data["details"])
+
+
+async def test_short_password_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.post(REGISTER, json=body(password="short"))
+    assert response.status_code == 422
+    assert response.json()["error"] == "password_too_short"
+
+
+@pytest.mark.parametrize("length", [80, 1000])
+async def test_long_passwords_work_whole(accounts: Accounts, length: int) -> None:
+    password = ("ñ" + "x" * 9) * (length // 10)
+    assert len(password) == length
+    await accounts.register("longpass", password=password)
+    await accounts.login("longpass", password)
+    # Every character counts: the same password cut at bcrypt's 72 bytes is wrong.
+    response = await accounts.client.post(
+        "/api/v1/token",
+        data={"username": "longpass", "password": password.encode()[:72].decode(errors="ignore")},
+    )
+    assert response.status_code == 401
+
+
+async def test_password_over_the_maximum_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.post(REGISTER, json=body(password="x" * 1025))
+    assert response.status_code == 422
+    assert response.json()["error"] == "password_too_long"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"null", b"[]", b"{", b'{"username": 5}', b"\xff\xfe"],
+)
+async def test_garbage_bodies_are_422(client: httpx.AsyncClient, raw: bytes) -> None:
+    response = await client.post(
+        REGISTER, content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "validation_error"
