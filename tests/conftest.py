@@ -20,17 +20,24 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from aurum.app_state import AppState
 from aurum.bootstrap import create_admin
 from aurum.config import Environment, Settings, normalize_database_url
+from aurum.db.base import Base
 from aurum.db.migrate import upgrade_database
 from aurum.main import create_app
+from aurum.models import __all__ as _models  # noqa: F401 - every table on the metadata
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Redis goes with PostgreSQL (the production pair); SQLite runs keep that state in memory.
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-# Tables in delete order (children first); signing keys outlive tests on purpose.
-DATA_TABLES = ["refresh_tokens", "sessions", "users"]
+# Rows that outlive a test: signing keys (and reference data such as catalogs).
+KEPT_TABLES = {"signing_keys"}
+DATA_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
 PASSWORD = "correct horse battery"
 
 
@@ -64,7 +71,10 @@ async def database_url(
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
+    on_postgres = not database_url.startswith("sqlite")
     values: dict[str, Any] = {
+        "redis_url": REDIS_URL if on_postgres else None,
+        "redis_prefix": f"aurum-test-{uuid.uuid4().hex[:8]}:",
         "environment": Environment.TEST,
         "database_url": database_url,
         "auto_migrate": False,
@@ -89,7 +99,7 @@ AppFactory = Callable[..., Awaitable[FastAPI]]
 
 @pytest.fixture
 async def make_app(migrated_url: str) -> AsyncIterator[AppFactory]:
-    """Start apps with extra settings; each runs its real lifespan."""
+    """Start apps with extra settings; each runs its real lifespan. Rows are deleted after."""
     contexts: list[Any] = []
 
     async def factory(**overrides: Any) -> FastAPI:
@@ -102,16 +112,18 @@ async def make_app(migrated_url: str) -> AsyncIterator[AppFactory]:
     yield factory
     for context in reversed(contexts):
         await context.__aexit__(None, None, None)
+    engine = create_async_engine(migrated_url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            for table in DATA_TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture
-async def app(make_app: AppFactory) -> AsyncIterator[FastAPI]:
-    application = await make_app()
-    yield application
-    state: AppState = application.state.aurum
-    async with state.engine.begin() as connection:
-        for table in DATA_TABLES:
-            await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+async def app(make_app: AppFactory) -> FastAPI:
+    return await make_app()
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:
             try:
                 status = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code
             except httpx.TransportError:
-                time.sleep(0.2)  # noqa: ASYNC251 - a plain sync test polling a subprocess
+                time.sleep(0.2)
         assert status == 200
     finally:
         process.terminate()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
@@ -22,6 +23,7 @@ class AppState:
     keys: KeyStore
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
+    redis: Redis | None  # shared state across instances; None: this process keeps it
 
 
 def get_app_state(request: Request) -> AppState:

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     database_pool_size: int = Field(default=10, ge=1)
     redis_url: str | None = None
+    redis_prefix: str = "aurum:"  # every key this service writes starts with it
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
 
     # Tokens

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
 
 from aurum import __version__
 from aurum.app_state import AppState
@@ -35,6 +36,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     sessionmaker = build_sessionmaker(engine)
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)
         app.state.aurum = AppState(
@@ -49,11 +51,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
             ),
             passwords=passwords,
+            redis=redis,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
         yield
     finally:
         passwords.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
 
 

@@ -45,10 +45,10 @@ async def current_revision(settings: Settings) -> str:
     return await asyncio.to_thread(run)
 
 
-async def wait_for_database(settings: Settings, timeout: float) -> bool:
+async def wait_for_database(settings: Settings, seconds: float) -> bool:
     engine = create_async_engine(settings.async_database_url, poolclass=NullPool)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + seconds
     try:
         while True:
             try:
