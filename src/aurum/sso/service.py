@@ -208,6 +208,7 @@ class ExternalIdentityService:
             _handle(external.username)
             or _handle(email.split("@")[0] if email else None)
             or _handle(external.name)
+            or _handle(external.client_id if external.subject == external.client_id else None)
             or "user"
         )
         candidates = [base]
