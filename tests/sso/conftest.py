@@ -14,6 +14,7 @@ from tests.conftest import AppFactory
 from tests.sso.oidc import API, OidcProvider, install_provider_packages
 
 ME = "/api/v1/users/me"
+POLL_DEADLINE = 15.0
 ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
@@ -82,8 +83,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
-    """Poll until `check` holds; fail after `timeout` seconds."""
-    async with asyncio.timeout(timeout):
-        while not await check():
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Poll until `check` holds; fail after POLL_DEADLINE seconds."""
+    async with asyncio.timeout(POLL_DEADLINE):
+        while True:
+            if await check():
+                return
             await asyncio.sleep(0.05)
