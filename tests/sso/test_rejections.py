@@ -95,7 +95,7 @@ async def test_form_client_authentication(
         **sso_settings(
             provider,
             client_id="aurum-post",
-            client_secret="aurum-post-secret",  # noqa: S106
+            client_secret="aurum-post-secret",
             sso_client_auth_method="client_secret_post",
         )
     )
@@ -106,7 +106,7 @@ async def test_form_client_authentication(
 async def test_wrong_client_credentials_are_an_outage_not_the_callers_fault(
     open_client: ClientFactory, provider: OidcProvider
 ) -> None:
-    client = await open_client(**sso_settings(provider, client_secret="wrong"))  # noqa: S106
+    client = await open_client(**sso_settings(provider, client_secret="wrong"))
     response = await client.get(ME, headers=bearer(await provider.client_credentials()))
     assert response.status_code == 503
     assert response.json()["error"] == "sso_unavailable"
@@ -155,7 +155,7 @@ def test_sso_settings_must_be_complete() -> None:
         "sqlite+aiosqlite://",
         sso_issuer="https://sso.example.org",
         client_id="aurum",
-        client_secret="s",  # noqa: S106
+        client_secret="s",
         sso_audience="a, b",
     )
     assert settings.sso_audience == ["a", "b"]
