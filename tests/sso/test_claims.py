@@ -46,6 +46,7 @@ def check(response: dict[str, Any]) -> ExternalToken:
         ({"nbf": NOW + 60}, "not_yet_valid"),
         ({"token_type": "refresh_token"}, "token_type"),
         ({"token_use": "refresh_token"}, "token_type"),
+        ({"typ": "Refresh"}, "token_type"),
         ({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}, "sender_constrained"),
         ({"sub": None}, "subject"),
         ({"sub": "x" * 256}, "subject"),
@@ -68,6 +69,7 @@ def test_accepted_with_an_audience_list_and_claims() -> None:
             email_verified=True,
             name="Jane Doe",
             scope="openid profile",
+            typ="Bearer",
         )
     )
     assert token.audience == ("account", "https://api.aurum.test")

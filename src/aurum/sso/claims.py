@@ -11,6 +11,7 @@ NOT_BEFORE_LEEWAY = 5  # seconds of clock skew tolerated for `nbf`
 MAX_SUBJECT_LENGTH = 255  # the column that stores it
 ACCESS_TOKEN_TYPES = frozenset({"bearer", "access_token"})
 ACCESS_TOKEN_USE = "access_token"  # noqa: S105 - a claim value (Ory Hydra's token_use)
+ACCESS_TOKEN_TYP = frozenset({"bearer", "at+jwt", "application/at+jwt"})  # Keycloak's `typ`
 
 
 class TokenRejected(Exception):
@@ -96,6 +97,9 @@ def validate(
     token_use = _text(response.get("token_use"))
     if token_use is not None and token_use != ACCESS_TOKEN_USE:
         raise TokenRejected("token_type")
+    typ = _text(response.get("typ"))
+    if typ is not None and typ.lower() not in ACCESS_TOKEN_TYP:
+        raise TokenRejected("token_type")  # Keycloak says "Refresh", "Offline", "ID"...
     if response.get("cnf") is not None:
         # Bound to a key or certificate (DPoP, mTLS): it cannot be accepted as a plain bearer.
         raise TokenRejected("sender_constrained")
