@@ -39,7 +39,7 @@ async def test_provider_stopped_mid_test_then_back(
     for _ in range(4):  # connection refused, then the open circuit: each answer is quick
         started = time.monotonic()
         await assert_unavailable(client, unseen)
-        assert time.monotonic() - started < 1.5  # bounded by the 1 s timeout, with room
+        assert time.monotonic() - started < 3  # bounded by the 1 s timeout, with room
 
     await own_provider.start()  # same port, same tokens
 
