@@ -197,5 +197,5 @@ def backend(database_url: str) -> str:
 @pytest.fixture(autouse=True)
 def _no_dotenv(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in tests come from the fixtures, never from the developer's shell."""
-    for name in ("DATABASE_URL", "SECRET_KEY", "ENVIRONMENT", "REDIS_URL"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "ENVIRONMENT", "REDIS_URL", "SSO_ISSUER"):
         monkeypatch.delenv(name, raising=False)

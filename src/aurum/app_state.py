@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -13,6 +14,7 @@ from aurum.config import Settings
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.sso.authenticator import SsoAuthenticator
 
 
 @dataclass(slots=True)
@@ -24,6 +26,8 @@ class AppState:
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
+    http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
+    sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
 
 
 def get_app_state(request: Request) -> AppState:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "aurum-development-secret-change-me"  # noqa: S105 - refused in production
@@ -30,6 +30,15 @@ def normalize_database_url(url: str) -> str:
         if url.startswith(prefix):
             return async_prefix + url.removeprefix(prefix)
     return url
+
+
+def _comma_separated(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
 
 
 class Settings(BaseSettings):
@@ -67,6 +76,27 @@ class Settings(BaseSettings):
     first_admin_email: str | None = None
     first_admin_password: SecretStr | None = None
 
+    # Single sign-on: bearer tokens of an external OIDC provider, checked by RFC 7662
+    # introspection. Off unless SSO_ISSUER is set.
+    sso_issuer: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    sso_audience: CommaSeparated = []  # accepted `aud` values: one or several
+    sso_introspection_endpoint: str | None = None  # default: from the discovery document
+    sso_client_auth_method: Literal["client_secret_basic", "client_secret_post"] = (
+        "client_secret_basic"
+    )
+    sso_timeout_seconds: float = Field(default=3.0, gt=0, le=60)  # per token, retries included
+    sso_max_connections: int = Field(default=20, ge=1)
+    sso_cache_max_ttl_seconds: float = Field(default=300, ge=0)  # 0: no caching
+    sso_cache_size: int = Field(default=10_000, ge=1)
+    sso_negative_cache_ttl_seconds: float = Field(default=10, ge=0)
+    sso_max_retries: int = Field(default=1, ge=0, le=5)
+    sso_retry_budget_ratio: float = Field(default=0.2, ge=0, le=1)
+    sso_breaker_failures: int = Field(default=5, ge=1)
+    sso_breaker_reset_seconds: float = Field(default=10, gt=0)
+    sso_create_users: bool = True  # provision a local user on first use; else link first
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:
@@ -84,6 +114,27 @@ class Settings(BaseSettings):
                 msg = "SECRET_KEY must be set to a random value of at least 32 characters"
                 raise ValueError(msg)
         return self
+
+    @model_validator(mode="after")
+    def _check_sso(self) -> Self:
+        if self.sso_issuer:
+            missing = [
+                name
+                for name, value in (
+                    ("CLIENT_ID", self.client_id),
+                    ("CLIENT_SECRET", self.client_secret),
+                    ("SSO_AUDIENCE", self.sso_audience),
+                )
+                if not value
+            ]
+            if missing:
+                msg = f"SSO_ISSUER is set, so {', '.join(missing)} must be set too"
+                raise ValueError(msg)
+        return self
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.sso_issuer)
 
     @property
     def async_database_url(self) -> str:

@@ -21,6 +21,9 @@ from aurum.errors import install_error_handlers
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.sso.authenticator import SsoAuthenticator
+from aurum.sso.introspection import build_http_client
+from aurum.sso.router import router as sso_router
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 
@@ -37,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    http_client = build_http_client(settings) if settings.sso_enabled else None
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)
         app.state.aurum = AppState(
@@ -52,11 +56,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             ),
             passwords=passwords,
             redis=redis,
+            http_client=http_client,
+            sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
         yield
     finally:
         passwords.close()
+        if http_client is not None:
+            await http_client.aclose()
         if redis is not None:
             await redis.aclose()
         await engine.dispose()
@@ -83,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(sso_router, prefix=API_PREFIX)
     return app

@@ -16,6 +16,7 @@ from aurum.db.session import SessionDep
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
 from aurum.models.user import User
 from aurum.security.access_tokens import AccessClaims, TokenRejected
+from aurum.sso.dependencies import authenticate_external_token
 from aurum.users.repository import UserRepository
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/token", auto_error=False)
@@ -36,6 +37,9 @@ class Principal:
 async def get_principal(token: BearerToken, state: AppStateDep, db: SessionDep) -> Principal:
     if not token:
         raise NotAuthenticated
+    external = await authenticate_external_token(token, state, db)
+    if external is not None:  # a token of the single sign-on provider
+        return Principal(user=external.user, claims=external.claims)
     try:
         claims = await state.access_tokens.decode(token)
         user_id = uuid.UUID(claims.subject)
