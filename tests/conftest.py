@@ -151,7 +151,7 @@ class Accounts:
     ) -> dict[str, Any]:
         body = {"username": username, "email": f"{username}@example.com", "password": password}
         response = await self.client.post("/api/v1/users/register", json=body | extra)
-        assert response.status_code == 201, response.text
+        assert response.status_code == 202, response.text
         result: dict[str, Any] = response.json()
         return result
 
