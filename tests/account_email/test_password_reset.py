@@ -178,6 +178,10 @@ async def test_malformed_requests_are_422(mail_accounts: Accounts) -> None:
     for body in [{}, {"email": "not-an-email"}, {"email": ["a@example.com"]}]:
         response = await mail_accounts.client.post(REQUEST, json=body)
         assert response.status_code == 422
-    for body in [{"token": "x"}, {"new_password": NEW_PASSWORD}, {"token": "", "new_password": "x"}]:
+    for body in [
+        {"token": "x"},
+        {"new_password": NEW_PASSWORD},
+        {"token": "", "new_password": "x"},
+    ]:
         response = await mail_accounts.client.post(CONFIRM, json=body)
         assert response.status_code == 422

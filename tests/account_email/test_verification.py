@@ -12,9 +12,7 @@ REQUEST = "/api/v1/email-verification/request"
 ME = "/api/v1/users/me"
 
 
-async def test_sign_up_sends_a_link_that_works_once(
-    mail_accounts: Accounts, inbox: Inbox
-) -> None:
+async def test_sign_up_sends_a_link_that_works_once(mail_accounts: Accounts, inbox: Inbox) -> None:
     headers = await mail_accounts.user("juan")
     message = await inbox.next()
     assert message["To"] == "juan@example.com"
@@ -37,7 +35,9 @@ async def test_changing_the_address_needs_a_new_confirmation(
 ) -> None:
     headers = await mail_accounts.user("juan")
     first_token = token_of(await inbox.next())
-    assert (await mail_accounts.client.post(CONFIRM, json={"token": first_token})).status_code == 204
+    assert (
+        await mail_accounts.client.post(CONFIRM, json={"token": first_token})
+    ).status_code == 204
 
     changed = await mail_accounts.client.patch(
         ME, json={"email": "Nuevo@Example.com"}, headers=headers

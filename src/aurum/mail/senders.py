@@ -29,8 +29,11 @@ class ConsoleSender:
     """Development: prints the message (links included) to standard output, not the log."""
 
     async def send(self, message: EmailMessage) -> None:
-        text = message.as_string()
-        await asyncio.to_thread(_write_stdout, text)
+        # Headers and the decoded text, so links are readable (the wire form is encoded).
+        headers = "".join(f"{name}: {message[name]}\n" for name in ("From", "To", "Subject"))
+        part = message.get_body(("plain",))
+        text = part.get_content() if part is not None else ""
+        await asyncio.to_thread(_write_stdout, f"{headers}\n{text}")
 
 
 def _write_stdout(text: str) -> None:

@@ -19,7 +19,7 @@ WINDOW = 1
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_BYTES = 10  # 80 bits: 16 base32 characters, shown as xxxx-xxxx-xxxx-xxxx
 
-_TOTP_CODE = re.compile(r"^\d{6}$")
+_TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: "١٢٣٤٥٦" is not a code
 
 
 def new_secret() -> str:
@@ -31,17 +31,17 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
 
 
 def looks_like_totp(code: str) -> bool:
-    return bool(_TOTP_CODE.match(code.strip().replace(" ", "")))
+    return bool(_TOTP_CODE.fullmatch(code.strip().replace(" ", "")))
 
 
 def matching_step(secret: str, code: str, now: float) -> int | None:
     """The time step whose code this is, within the window; every step is compared."""
-    code = code.strip().replace(" ", "")
+    given = code.strip().replace(" ", "").encode()
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
     current = int(now // STEP_SECONDS)
     found = None
     for step in range(current - WINDOW, current + WINDOW + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
+        if hmac.compare_digest(totp.generate_otp(step).encode(), given):
             found = step
     return found
 
