@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +19,8 @@ class AccountNotices:
         self.mail = mail
         self.mailer = mailer
 
-    def account_created(self, user: User) -> None:
-        self._after_commit(partial(self.mailer.verification, user.id))
+    def account_created(self, user_id: uuid.UUID) -> None:
+        self._after_commit(partial(self.mailer.verification, user_id))
 
     def registration_conflict(self, email: str) -> None:
         """Someone signed up with a registered address: its owner is told, not the caller."""
