@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_tls: SmtpTls = SmtpTls.STARTTLS
+    smtp_ca_file: str | None = None  # trust this CA bundle (a private CA) for the server
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     mail_queue_size: int = Field(default=1000, ge=1)
     mail_max_attempts: int = Field(default=5, ge=1, le=20)

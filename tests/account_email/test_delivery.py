@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 
 from aurum.app_state import AppState
 from tests.conftest import Accounts, AppFactory
-from tests.mail_server import Inbox, body_of, smtp_server, token_of
+from tests.mail_server import Inbox, body_of, self_signed_certificate, smtp_server, token_of
 
 REGISTER = "/api/v1/users/register"
 
@@ -134,3 +135,54 @@ async def test_signing_up_with_a_taken_email_tells_its_owner(
     assert notice["To"] == "juan@example.com"
     assert "already have" in body_of(notice)
     assert "token=" not in body_of(notice)
+
+
+def server_context(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
+    cert, key = self_signed_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+async def test_tls_to_the_smtp_server(make_app: AppFactory, tmp_path: Path, mode: str) -> None:
+    """STARTTLS (the default) and implicit TLS, with the server's certificate verified."""
+    context, ca_file = server_context(tmp_path)
+    server = {"starttls": context} if mode == "starttls" else {"tls": context}
+    async with smtp_server(credentials=("mailer", "s3cret"), **server) as inbox:
+        app = await make_app(
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_tls=mode,
+            smtp_ca_file=str(ca_file),
+            smtp_user="mailer",
+            smtp_password="s3cret",
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            assert (await inbox.next())["To"] == "juan@example.com"
+
+
+async def test_an_untrusted_certificate_is_refused(make_app: AppFactory, tmp_path: Path) -> None:
+    context, _ = server_context(tmp_path)
+    async with smtp_server(starttls=context) as inbox:
+        app = await make_app(
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_tls="starttls",
+            mail_max_attempts=1,
+        )
+        state: AppState = app.state.aurum
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            await state.mail.drain()
+        assert state.mail.failed == 1
+        assert inbox.is_empty()

@@ -94,3 +94,20 @@ async def test_bad_tokens_are_a_clear_400(mail_accounts: Accounts) -> None:
     for body in [{}, {"token": ""}, {"token": "x" * 513}, {"token": 5}]:
         response = await mail_accounts.client.post(CONFIRM, json=body)
         assert response.status_code == 422
+
+
+async def test_accounts_made_by_an_admin_are_asked_to_confirm_too(
+    mail_accounts: Accounts, inbox: Inbox
+) -> None:
+    admin = await mail_accounts.admin()  # made at start-up or by the CLI: no email
+    created = await mail_accounts.client.post(
+        "/api/v1/users",
+        json={"username": "ana", "email": "ana@example.com", "password": "x" * 12},
+        headers=admin,
+    )
+    assert created.status_code == 201
+    message = await inbox.next()
+    assert message["To"] == "ana@example.com"
+    assert (
+        await mail_accounts.client.post(CONFIRM, json={"token": token_of(message)})
+    ).status_code == 204

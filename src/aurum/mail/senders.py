@@ -72,6 +72,7 @@ class SmtpSender:
                 password=password,
                 use_tls=settings.smtp_tls is SmtpTls.TLS,
                 start_tls=settings.smtp_tls is SmtpTls.STARTTLS,
+                cert_bundle=settings.smtp_ca_file,
                 timeout=settings.smtp_timeout_seconds,
             )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:

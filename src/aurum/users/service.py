@@ -93,7 +93,10 @@ class UserService:
             self.notices.account_created(created)
 
     async def create(self, data: AdminUserCreate) -> User:
-        return await self._create(data, role=data.role, disabled=data.disabled)
+        user = await self._create(data, role=data.role, disabled=data.disabled)
+        if self.notices is not None:
+            self.notices.account_created(user.id)
+        return user
 
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
         self.check_password_rules(data.password)
