@@ -62,7 +62,7 @@ class AccountEmailService:
         user.password_changed_at = user.updated_at = now
         # The link reached the inbox: that proves the address as well.
         user.email_verified_at = user.email_verified_at or now
-        await self.tokens.tokens.spend_all(user.id, TokenPurpose.PASSWORD_RESET, now)
+        await self.tokens.spend_all(user, TokenPurpose.PASSWORD_RESET)
         await self.sessions.revoke_all_for_user(user.id, "password_reset")
 
     async def confirm_verification(self, raw_token: str) -> None:
@@ -74,4 +74,4 @@ class AccountEmailService:
             raise InvalidVerificationToken
         now = utcnow()
         user.email_verified_at = user.email_verified_at or now
-        await self.tokens.tokens.spend_all(user.id, TokenPurpose.EMAIL_VERIFICATION, now)
+        await self.tokens.spend_all(user, TokenPurpose.EMAIL_VERIFICATION)

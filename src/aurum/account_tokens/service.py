@@ -47,4 +47,12 @@ class AccountTokenService:
         return token, user
 
     async def claim(self, token: AccountToken) -> bool:
+        """Spend `token`; False when a concurrent request spent it first."""
         return await self.tokens.claim(token.id, utcnow())
+
+    async def record_failure(self, token: AccountToken, max_attempts: int) -> None:
+        await self.tokens.record_failure(token.id, max_attempts, utcnow())
+
+    async def spend_all(self, user: User, purpose: TokenPurpose) -> None:
+        """Spend every live token of `purpose` the user has (one was just used)."""
+        await self.tokens.spend_all(user.id, purpose, utcnow())

@@ -145,7 +145,7 @@ class MfaSignInService:
         if user.disabled or user.password_changed_at > challenge.created_at:
             raise InvalidMfaToken
         if not await self.mfa.verify(user, code):
-            await self.tokens.tokens.record_failure(challenge.id, MAX_CHALLENGE_ATTEMPTS, utcnow())
+            await self.tokens.record_failure(challenge, MAX_CHALLENGE_ATTEMPTS)
             raise MfaSignInCodeRejected
         if not await self.tokens.claim(challenge):
             raise InvalidMfaToken
