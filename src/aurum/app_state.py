@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
+from aurum.mail.queue import MailQueue
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -26,6 +27,7 @@ class AppState:
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
+    mail: MailQueue
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
 

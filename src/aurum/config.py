@@ -13,6 +13,18 @@ DEFAULT_SECRET_KEY = "aurum-development-secret-change-me"  # noqa: S105 - refuse
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aurum.db"
 
 
+class EmailBackend(StrEnum):
+    CONSOLE = "console"  # prints each message to standard output (development)
+    FILE = "file"  # writes each message as an .eml file into EMAIL_FILE_DIR
+    SMTP = "smtp"
+
+
+class SmtpTls(StrEnum):
+    STARTTLS = "starttls"  # upgrade a plain connection (port 587); refuse if unsupported
+    TLS = "tls"  # implicit TLS from the first byte (port 465)
+    NONE = "none"  # plain text: only for a relay on the same host or a test server
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -96,6 +108,26 @@ class Settings(BaseSettings):
     sso_breaker_failures: int = Field(default=5, ge=1)
     sso_breaker_reset_seconds: float = Field(default=10, gt=0)
     sso_create_users: bool = True  # provision a local user on first use; else link first
+    # Email, verification, password reset and second factor (account security)
+    email_backend: EmailBackend | None = None  # default: smtp when SMTP_HOST is set
+    email_file_dir: str = "mail"
+    email_from: str = "Aurum <no-reply@localhost>"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: SmtpTls = SmtpTls.STARTTLS
+    smtp_ca_file: str | None = None  # trust this CA bundle (a private CA) for the server
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mail_queue_size: int = Field(default=1000, ge=1)
+    mail_max_attempts: int = Field(default=5, ge=1, le=20)
+    mail_retry_base_seconds: float = Field(default=2.0, gt=0, le=600)
+    mail_concurrency: int = Field(default=4, ge=1, le=64)
+    public_base_url: str = "http://localhost:8000"  # links in emails start with it
+    email_verification_expire_hours: int = Field(default=48, ge=1)
+    password_reset_expire_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    mfa_challenge_expire_minutes: int = Field(default=5, ge=1, le=30)
+    totp_issuer: str = "Aurum"
 
     @model_validator(mode="before")
     @classmethod
@@ -104,6 +136,18 @@ class Settings(BaseSettings):
             origins = data.get("cors_origins")
             if isinstance(origins, str):
                 data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _smtp_tls_flags(cls, data: object) -> object:
+        # The seed's example environment sets SMTP_TLS=true/false.
+        if isinstance(data, dict):
+            flag = data.get("smtp_tls")
+            if isinstance(flag, str) and flag.strip().lower() in {"true", "1", "yes", "on"}:
+                data["smtp_tls"] = SmtpTls.STARTTLS
+            elif isinstance(flag, str) and flag.strip().lower() in {"false", "0", "no", "off"}:
+                data["smtp_tls"] = SmtpTls.NONE
         return data
 
     @model_validator(mode="after")
@@ -135,6 +179,12 @@ class Settings(BaseSettings):
     @property
     def sso_enabled(self) -> bool:
         return bool(self.sso_issuer)
+
+    @property
+    def mail_backend(self) -> EmailBackend:
+        if self.email_backend is not None:
+            return self.email_backend
+        return EmailBackend.SMTP if self.smtp_host else EmailBackend.CONSOLE
 
     @property
     def async_database_url(self) -> str:

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
 from aurum import __version__
+from aurum.account_email.router import router as account_email_router
 from aurum.app_state import AppState
 from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
@@ -18,6 +19,10 @@ from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
+from aurum.mail.queue import MailQueue
+from aurum.mail.senders import build_sender
+from aurum.mfa.router import login_router as mfa_login_router
+from aurum.mfa.router import router as mfa_router
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -28,6 +33,7 @@ from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
+MAIL_DRAIN_SECONDS = 10.0  # at shutdown, queued emails get this long to go out
 
 
 @asynccontextmanager
@@ -41,6 +47,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     passwords = PasswordHasher(settings)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     http_client = build_http_client(settings) if settings.sso_enabled else None
+    mail = MailQueue(build_sender(settings), settings)
+    mail.start()
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)
         app.state.aurum = AppState(
@@ -58,10 +66,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             redis=redis,
             http_client=http_client,
             sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
+            mail=mail,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
         yield
     finally:
+        await mail.close(grace=MAIL_DRAIN_SECONDS)
         passwords.close()
         if http_client is not None:
             await http_client.aclose()
@@ -92,4 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(sso_router, prefix=API_PREFIX)
+    app.include_router(account_email_router, prefix=API_PREFIX)
+    app.include_router(mfa_login_router, prefix=API_PREFIX)
+    app.include_router(mfa_router, prefix=API_PREFIX)
     return app

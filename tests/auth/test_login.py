@@ -11,8 +11,10 @@ TOKEN = "/api/v1/token"
 
 
 async def test_login_returns_bearer_tokens(accounts: Accounts, state: AppState) -> None:
-    user = await accounts.register("juan")
+    await accounts.register("juan")
     tokens = await accounts.login("juan")
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    user = (await accounts.client.get("/api/v1/users/me", headers=headers)).json()
     assert tokens["token_type"] == "bearer"
     assert tokens["expires_in"] == 30 * 60
     assert len(tokens["refresh_token"]) >= 43  # 256 bits, url-safe base64

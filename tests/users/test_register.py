@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import PASSWORD, Accounts
 
 REGISTER = "/api/v1/users/register"
+ME = "/api/v1/users/me"
 
 
 def body(username: str = "juan", **extra: object) -> dict[str, object]:
@@ -19,38 +20,50 @@ def body(username: str = "juan", **extra: object) -> dict[str, object]:
     } | extra
 
 
-async def test_register_returns_the_profile_without_secrets(client: httpx.AsyncClient) -> None:
-    response = await client.post(REGISTER, json=body(disabled=False))
+async def test_register_accepts_and_the_account_signs_in(accounts: Accounts) -> None:
+    """The seed's flow: register, sign in, read the profile."""
+    response = await accounts.client.post(REGISTER, json=body(disabled=False))
     assert response.status_code == 201
     data = response.json()
     assert data["username"] == "juan"
     assert data["email"] == "juan@example.com"
     assert data["full_name"] == "Juan Pérez"
-    assert data["role"] == "user"
-    assert data["disabled"] is False
-    assert not {"password", "password_hash", "hashed_password"} & data.keys()
+    assert not {"password", "password_hash", "hashed_password", "id"} & data.keys()
+    me = (await accounts.client.get(ME, headers=await accounts.headers("juan"))).json()
+    assert me["role"] == "user"
+    assert me["disabled"] is False
+    assert me["email_verified_at"] is None
 
 
-async def test_register_cannot_choose_its_role(client: httpx.AsyncClient) -> None:
-    response = await client.post(REGISTER, json=body(role="admin"))
+async def test_register_cannot_choose_its_role(accounts: Accounts) -> None:
+    response = await accounts.client.post(REGISTER, json=body(role="admin"))
     assert response.status_code == 201
-    assert response.json()["role"] == "user"
+    me = await accounts.client.get(ME, headers=await accounts.headers("juan"))
+    assert me.json()["role"] == "user"
 
 
-@pytest.mark.parametrize(
-    ("second", "code"),
-    [
-        (body("JUAN", email="other@example.com"), "username_taken"),
-        (body("other", email="Juan@Example.COM"), "email_taken"),
-    ],
-)
-async def test_duplicates_ignore_case_and_conflict(
-    client: httpx.AsyncClient, second: dict[str, object], code: str
-) -> None:
+async def test_a_taken_username_conflicts_ignoring_case(client: httpx.AsyncClient) -> None:
+    """Usernames are public (any member can look one up), so saying so reveals nothing."""
     assert (await client.post(REGISTER, json=body())).status_code == 201
-    response = await client.post(REGISTER, json=second)
+    response = await client.post(REGISTER, json=body("JUAN", email="other@example.com"))
     assert response.status_code == 409
-    assert response.json()["error"] == code
+    assert response.json()["error"] == "username_taken"
+
+
+async def test_a_taken_email_is_not_revealed(accounts: Accounts) -> None:
+    """The same status and body as a fresh sign-up; the existing account is untouched."""
+    await accounts.register("juan")
+    fresh = await accounts.client.post(REGISTER, json=body("ana"))
+    taken = await accounts.client.post(REGISTER, json=body("other", email="Juan@Example.COM"))
+    assert fresh.status_code == taken.status_code == 201
+    # The body echoes the request, nothing else: only the fields sent differ.
+    assert fresh.json() | {"username": "other", "email": "juan@example.com"} == taken.json()
+    # No account was made, and juan still signs in with his own password.
+    denied = await accounts.client.post(
+        "/api/v1/token", data={"username": "other", "password": PASSWORD}
+    )
+    assert denied.status_code == 401
+    await accounts.login("juan")
 
 
 async def test_concurrent_registrations_of_one_username(client: httpx.AsyncClient) -> None:

@@ -14,6 +14,7 @@ from aurum.auth.repository import SessionRepository
 from aurum.auth.service import AuthService, ClientInfo
 from aurum.db.session import SessionDep
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
+from aurum.mfa.challenge import MfaChallenger
 from aurum.models.user import User
 from aurum.security.access_tokens import AccessClaims, TokenRejected
 from aurum.sso.dependencies import authenticate_external_token
@@ -89,6 +90,7 @@ def get_auth_service(db: SessionDep, state: AppStateDep) -> AuthService:
         state.passwords,
         state.access_tokens,
         state.settings,
+        MfaChallenger.for_session(db, state.settings),
     )
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from aurum.auth.dependencies import AuthServiceDep, ClientInfoDep, oauth2_scheme
 from aurum.auth.errors import InvalidRefreshToken
-from aurum.auth.schemas import LoginForm, RefreshRequest, TokenResponse
+from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
 from aurum.request_body import form_or_json
 
 router = APIRouter(tags=["auth"])
@@ -38,8 +38,11 @@ async def login(
     form: Annotated[LoginForm, Depends(form_or_json(LoginForm))],
     client: ClientInfoDep,
     auth: AuthServiceDep,
-) -> TokenResponse:
-    """Sign in with username (or email) and password; returns access and refresh tokens."""
+) -> TokenResponse | MfaRequired:
+    """Sign in with username (or email) and password; returns access and refresh tokens.
+
+    With two-step verification on, returns `mfa_required` and an `mfa_token` instead.
+    """
     return await auth.login(form.username, form.password, client)
 
 

@@ -23,3 +23,14 @@ class TokenResponse(BaseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a type, not a secret
     expires_in: int
     refresh_token: str
+
+
+class MfaRequired(BaseModel):
+    """The password was right and the account has a second factor: no tokens yet.
+
+    Send `mfa_token` with a code to `POST /api/v1/token/mfa`.
+    """
+
+    mfa_required: Literal[True] = True
+    mfa_token: str
+    expires_in: int

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
 from aurum.auth.repository import SessionRepository
-from aurum.auth.schemas import TokenResponse
+from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
@@ -26,6 +27,11 @@ class ClientInfo:
     ip_address: str | None
 
 
+class SecondFactor(Protocol):
+    async def challenge(self, user: User) -> MfaRequired | None:
+        """A sign-in challenge when the user has a second factor; None otherwise."""
+
+
 class AuthService:
     def __init__(
         self,
@@ -34,12 +40,14 @@ class AuthService:
         passwords: PasswordHasher,
         access_tokens: AccessTokenCodec,
         settings: Settings,
+        second_factor: SecondFactor | None = None,
     ) -> None:
         self.users = users
         self.sessions = sessions
         self.passwords = passwords
         self.access_tokens = access_tokens
         self.settings = settings
+        self.second_factor = second_factor
 
     async def authenticate(self, login: str, password: str) -> User:
         """The same error, after the same work, for unknown, wrong and disabled accounts."""
@@ -52,8 +60,14 @@ class AuthService:
             await self.users.session.flush()
         return user
 
-    async def login(self, login: str, password: str, client: ClientInfo) -> TokenResponse:
+    async def login(
+        self, login: str, password: str, client: ClientInfo
+    ) -> TokenResponse | MfaRequired:
         user = await self.authenticate(login, password)
+        if self.second_factor is not None:
+            challenge = await self.second_factor.challenge(user)
+            if challenge is not None:
+                return challenge
         return await self.start_session(user, client)
 
     async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:

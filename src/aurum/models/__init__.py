@@ -1,8 +1,21 @@
 """All tables, imported here so Alembic and the mappers see every model."""
 
+from aurum.models.account_token import AccountToken, TokenPurpose
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.external_identity import ExternalIdentity
+from aurum.models.mfa import RecoveryCode, TotpCredential
 from aurum.models.signing_key import SigningKey
 from aurum.models.user import Role, User
 
-__all__ = ["AuthSession", "ExternalIdentity", "RefreshToken", "Role", "SigningKey", "User"]
+__all__ = [
+    "AccountToken",
+    "AuthSession",
+    "ExternalIdentity",
+    "RecoveryCode",
+    "RefreshToken",
+    "Role",
+    "SigningKey",
+    "TokenPurpose",
+    "TotpCredential",
+    "User",
+]

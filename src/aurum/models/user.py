@@ -29,6 +29,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         default=Role.USER,
     )
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    email_verified_at: Mapped[datetime | None]  # None until the current address is confirmed
 
     __table_args__ = (
         Index("uq_users_username_lower", func.lower(username), unique=True),

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.fernet import InvalidToken
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +24,7 @@ from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
 from aurum.models.signing_key import SigningKey
+from aurum.security.derived_keys import derive_fernet
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
@@ -34,13 +34,6 @@ _REFRESH_INTERVAL_SECONDS = 10.0
 
 class KeyMaterialError(RuntimeError):
     """Stored key material cannot be decrypted: SECRET_KEY changed or the data is corrupt."""
-
-
-def _fernet(secret: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"aurum signing keys").derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def _generate(algorithm: str) -> PrivateKey:
@@ -74,7 +67,7 @@ class LoadedKey:
 class KeyStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], secret: str) -> None:
         self._sessionmaker = sessionmaker
-        self._fernet = _fernet(secret)
+        self._fernet = derive_fernet(secret, "aurum signing keys")
         self._keys: dict[str, LoadedKey] = {}
         self._signing: LoadedKey | None = None
         self._last_refresh = 0.0

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from aurum.account_email.mailer import AccountMailer
+from aurum.account_email.notices import AccountNotices
 from aurum.app_state import AppStateDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
@@ -12,7 +14,10 @@ from aurum.users.service import UserService
 
 
 def get_user_service(db: SessionDep, state: AppStateDep) -> UserService:
-    return UserService(UserRepository(db), SessionRepository(db), state.passwords, state.settings)
+    notices = AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
+    return UserService(
+        UserRepository(db), SessionRepository(db), state.passwords, state.settings, notices
+    )
 
 
 UserServiceDep = Annotated[UserService, Depends(get_user_service)]

@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from aurum.models.user import User
+from aurum.db.base import utcnow
+from aurum.models.user import Role, User
 
 
 class UserRepository:
@@ -52,6 +54,36 @@ class UserRepository:
         self.session.add(user)
         await self.session.flush()
         return user
+
+    async def add_unless_taken(
+        self, *, username: str, email: str, full_name: str | None, password_hash: str
+    ) -> uuid.UUID | None:
+        """INSERT ... ON CONFLICT DO NOTHING: the new id, or None when a unique key is taken.
+
+        A taken key costs the same statement as a free one, and raises nothing.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        now = utcnow()
+        statement = (
+            insert(User)
+            .values(
+                id=uuid.uuid4(),
+                username=username,
+                email=email,
+                full_name=full_name,
+                password_hash=password_hash,
+                disabled=False,
+                role=Role.USER,
+                password_changed_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(User.id)
+        )
+        created: uuid.UUID | None = (await self.session.execute(statement)).scalar_one_or_none()
+        return created
 
     async def delete(self, user: User) -> None:
         await self.session.delete(user)

@@ -14,6 +14,7 @@ from aurum.users.schemas import (
     AdminUserCreate,
     AdminUserUpdate,
     PasswordChange,
+    RegistrationAccepted,
     UserCreate,
     UserPublic,
     UserRead,
@@ -42,9 +43,10 @@ def _visible(viewer: CurrentUser, users: list[object]) -> list[UserRead | UserPu
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(data: UserCreate, users: UserServiceDep) -> UserRead:
-    """Create an account."""
-    return UserRead.model_validate(await users.register(data))
+async def register(data: UserCreate, users: UserServiceDep) -> RegistrationAccepted:
+    """Create an account; a verification link is emailed (the same answer for a taken email)."""
+    await users.register(data)
+    return RegistrationAccepted(username=data.username, email=data.email, full_name=data.full_name)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -63,6 +63,16 @@ class AccountDeletion(BaseModel):
     password: Password | None = None
 
 
+class RegistrationAccepted(BaseModel):
+    """The answer to a sign-up: built from the request alone, so it is the same whether or
+    not the email address already had an account (see README, "No account enumeration")."""
+
+    username: str
+    email: str
+    full_name: str | None
+    message: str = "Check your inbox to confirm your email address."
+
+
 class UserPublic(BaseModel):
     """What any signed-in user may see of another."""
 
@@ -77,6 +87,7 @@ class UserRead(UserPublic):
 
     id: uuid.UUID
     email: str
+    email_verified_at: datetime | None
     disabled: bool
     role: Role
     created_at: datetime

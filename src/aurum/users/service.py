@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from aurum.account_email.notices import AccountNotices
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
@@ -51,11 +52,13 @@ class UserService:
         sessions: SessionRepository,
         passwords: PasswordHasher,
         settings: Settings,
+        notices: AccountNotices | None = None,
     ) -> None:
         self.users = users
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
+        self.notices = notices  # None: no emails (start-up tasks, the CLI)
 
     def check_password_rules(self, password: str) -> None:
         if len(password) < self.settings.password_min_length:
@@ -63,11 +66,37 @@ class UserService:
         if len(password) > self.settings.password_max_length:
             raise PasswordTooLong
 
-    async def register(self, data: UserCreate) -> User:
-        return await self._create(data, role=Role.USER, disabled=False)
+    async def register(self, data: UserCreate) -> None:
+        """Sign up. Whether the email was taken is not revealed: its owner is told instead.
+
+        Both outcomes do the same work, so they also take the same time: one password hash,
+        one INSERT (which skips a taken address without an error), one SELECT, and one
+        email queued. Usernames are public, so a taken one is still a 409.
+        """
+        self.check_password_rules(data.password)
+        await self._check_available(username=data.username, email=None)
+        password_hash = await self.passwords.hash(data.password)
+        created = await self.users.add_unless_taken(
+            username=data.username,
+            email=data.email,
+            full_name=data.full_name,
+            password_hash=password_hash,
+        )
+        holder = await self.users.get_by_username(data.username)
+        if created is None and holder is not None:
+            raise UsernameTaken  # lost a race for the username
+        if self.notices is None:
+            return
+        if created is None:
+            self.notices.registration_conflict(data.email)
+        else:
+            self.notices.account_created(created)
 
     async def create(self, data: AdminUserCreate) -> User:
-        return await self._create(data, role=data.role, disabled=data.disabled)
+        user = await self._create(data, role=data.role, disabled=data.disabled)
+        if self.notices is not None:
+            self.notices.account_created(user.id)
+        return user
 
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
         self.check_password_rules(data.password)
@@ -89,11 +118,17 @@ class UserService:
         )
         if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
             await self.sessions.revoke_all_for_user(user.id, "user_disabled")
+        old_email = user.email
         for field, value in changes.items():
             if value is not None or field == "full_name":
                 setattr(user, field, value)
+        if user.email != old_email:
+            user.email_verified_at = None  # the new address has to be confirmed
         user.updated_at = utcnow()
-        return await self._save(user)
+        saved = await self._save(user)
+        if user.email != old_email and self.notices is not None:
+            self.notices.email_changed(user, old_email)
+        return saved
 
     async def change_password(
         self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None

@@ -1,0 +1,1 @@
+"""Email verification and password reset by single-use links."""

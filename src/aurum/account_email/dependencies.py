@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from aurum.account_email.mailer import AccountMailer
+from aurum.account_email.notices import AccountNotices
+from aurum.account_email.service import AccountEmailService
+from aurum.account_tokens.repository import AccountTokenRepository
+from aurum.account_tokens.service import AccountTokenService
+from aurum.app_state import AppStateDep
+from aurum.auth.repository import SessionRepository
+from aurum.db.session import SessionDep
+from aurum.users.dependencies import UserServiceDep
+
+
+def get_account_notices(db: SessionDep, state: AppStateDep) -> AccountNotices:
+    return AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
+
+
+AccountNoticesDep = Annotated[AccountNotices, Depends(get_account_notices)]
+
+
+def get_account_email_service(
+    db: SessionDep, state: AppStateDep, users: UserServiceDep
+) -> AccountEmailService:
+    return AccountEmailService(
+        AccountTokenService(AccountTokenRepository(db)),
+        SessionRepository(db),
+        users,
+        state.passwords,
+        state.mail,
+        AccountMailer(state.sessionmaker, state.settings),
+    )
+
+
+AccountEmailServiceDep = Annotated[AccountEmailService, Depends(get_account_email_service)]

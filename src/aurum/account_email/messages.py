@@ -1,0 +1,90 @@
+"""The texts of account emails, in Spanish and English (the platform's users are in Ecuador)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from urllib.parse import urlencode
+
+from aurum.config import Settings
+from aurum.mail.message import build_message, masked
+
+
+def link(settings: Settings, path: str, token: str) -> str:
+    return f"{settings.public_base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
+def verification(settings: Settings, to: str, token: str) -> EmailMessage:
+    url = link(settings, "/verify-email", token)
+    hours = settings.email_verification_expire_hours
+    body = (
+        f"Confirma tu dirección de correo para Aurum abriendo este enlace:\n\n{url}\n\n"
+        f"El enlace sirve una sola vez y caduca en {hours} horas. Si no creaste una cuenta "
+        "en Aurum, ignora este mensaje.\n\n"
+        "---\n\n"
+        f"Confirm your email address for Aurum by opening this link:\n\n{url}\n\n"
+        f"The link works once and expires in {hours} hours. If you did not create an Aurum "
+        "account, ignore this message.\n"
+    )
+    return build_message(
+        sender=settings.email_from,
+        to=to,
+        subject="Confirma tu correo / Confirm your email - Aurum",
+        body=body,
+    )
+
+
+def password_reset(settings: Settings, to: str, token: str) -> EmailMessage:
+    url = link(settings, "/reset-password", token)
+    minutes = settings.password_reset_expire_minutes
+    body = (
+        f"Alguien pidió restablecer la contraseña de tu cuenta de Aurum. Para elegir una "
+        f"nueva, abre este enlace:\n\n{url}\n\n"
+        f"El enlace sirve una sola vez y caduca en {minutes} minutos. Si no fuiste tú, "
+        "ignora este mensaje: tu contraseña no cambia.\n\n"
+        "---\n\n"
+        "Someone asked to reset the password of your Aurum account. To choose a new one, "
+        f"open this link:\n\n{url}\n\n"
+        f"The link works once and expires in {minutes} minutes. If it was not you, ignore "
+        "this message: your password stays the same.\n"
+    )
+    return build_message(
+        sender=settings.email_from,
+        to=to,
+        subject="Restablecer contraseña / Reset your password - Aurum",
+        body=body,
+    )
+
+
+def registration_attempt(settings: Settings, to: str) -> EmailMessage:
+    body = (
+        "Alguien intentó crear una cuenta de Aurum con esta dirección, pero ya tienes una. "
+        "Si fuiste tú, inicia sesión; si olvidaste tu contraseña, usa «¿Olvidaste tu "
+        "contraseña?». Si no fuiste tú, no hace falta que hagas nada.\n\n"
+        "---\n\n"
+        "Someone tried to create an Aurum account with this address, but you already have "
+        "one. If it was you, sign in; if you forgot your password, use 'Forgot password'. "
+        "If it was not you, there is nothing to do.\n"
+    )
+    return build_message(
+        sender=settings.email_from,
+        to=to,
+        subject="Ya tienes una cuenta / You already have an account - Aurum",
+        body=body,
+    )
+
+
+def email_changed(settings: Settings, to: str, new_email: str) -> EmailMessage:
+    new = masked(new_email)
+    body = (
+        f"La dirección de correo de tu cuenta de Aurum se cambió a {new}. Si no fuiste tú, "
+        "restablece tu contraseña y contacta con soporte.\n\n"
+        "---\n\n"
+        f"The email address of your Aurum account was changed to {new}. If it was not you, "
+        "reset your password and contact support.\n"
+    )
+    return build_message(
+        sender=settings.email_from,
+        to=to,
+        subject="Tu correo cambió / Your email address changed - Aurum",
+        body=body,
+    )

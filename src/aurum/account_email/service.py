@@ -1,0 +1,77 @@
+"""Email verification and password reset. Never commits."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from aurum.account_email.errors import InvalidResetToken, InvalidVerificationToken
+from aurum.account_email.mailer import AccountMailer
+from aurum.account_tokens.service import AccountTokenService
+from aurum.auth.repository import SessionRepository
+from aurum.db.base import utcnow
+from aurum.mail.queue import MailQueue
+from aurum.models.account_token import TokenPurpose
+from aurum.security.passwords import PasswordHasher
+from aurum.users.service import UserService
+
+
+class AccountEmailService:
+    def __init__(
+        self,
+        tokens: AccountTokenService,
+        sessions: SessionRepository,
+        users: UserService,
+        passwords: PasswordHasher,
+        mail: MailQueue,
+        mailer: AccountMailer,
+    ) -> None:
+        self.tokens = tokens
+        self.sessions = sessions
+        self.users = users
+        self.passwords = passwords
+        self.mail = mail
+        self.mailer = mailer
+
+    def request_password_reset(self, email: str) -> None:
+        """Queue a reset link; the lookup happens off the request path (no enumeration)."""
+        self.mail.submit(partial(self.mailer.password_reset, email))
+
+    def request_verification(self, email: str) -> None:
+        """Queue a new verification link for an unconfirmed address, the same way."""
+        self.mail.submit(partial(self.mailer.verification_by_email, email))
+
+    async def confirm_password_reset(self, raw_token: str, new_password: str) -> None:
+        """Set a new password; every session ends. The second factor still applies."""
+        found = await self.tokens.find_live(raw_token, TokenPurpose.PASSWORD_RESET)
+        if found is None:
+            raise InvalidResetToken
+        token, user = found
+        # A link dies when the password changes after it was sent, or the address changes.
+        if (
+            user.disabled
+            or token.email != user.email
+            or user.password_changed_at > token.created_at
+        ):
+            raise InvalidResetToken
+        # Checked before the link is spent, so a refused password does not waste it.
+        self.users.check_password_rules(new_password)
+        if not await self.tokens.claim(token):
+            raise InvalidResetToken
+        now = utcnow()
+        user.password_hash = await self.passwords.hash(new_password)
+        user.password_changed_at = user.updated_at = now
+        # The link reached the inbox: that proves the address as well.
+        user.email_verified_at = user.email_verified_at or now
+        await self.tokens.spend_all(user, TokenPurpose.PASSWORD_RESET)
+        await self.sessions.revoke_all_for_user(user.id, "password_reset")
+
+    async def confirm_verification(self, raw_token: str) -> None:
+        found = await self.tokens.find_live(raw_token, TokenPurpose.EMAIL_VERIFICATION)
+        if found is None:
+            raise InvalidVerificationToken
+        token, user = found
+        if token.email != user.email or not await self.tokens.claim(token):
+            raise InvalidVerificationToken
+        now = utcnow()
+        user.email_verified_at = user.email_verified_at or now
+        await self.tokens.spend_all(user, TokenPurpose.EMAIL_VERIFICATION)

@@ -1,0 +1,1 @@
+"""Single-use, expiring account tokens: email links and sign-in challenges."""

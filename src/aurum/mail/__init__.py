@@ -1,0 +1,1 @@
+"""Outgoing email: message building, senders (console, file, SMTP) and the delivery queue."""

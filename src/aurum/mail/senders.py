@@ -1,0 +1,90 @@
+"""Where messages go: standard output, .eml files, or an SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from aurum.config import EmailBackend, Environment, Settings, SmtpTls
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """The message was not accepted; the queue retries it."""
+
+
+class Sender(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+class ConsoleSender:
+    """Development: prints the message (links included) to standard output, not the log."""
+
+    async def send(self, message: EmailMessage) -> None:
+        # Headers and the decoded text, so links are readable (the wire form is encoded).
+        headers = "".join(f"{name}: {message[name]}\n" for name in ("From", "To", "Subject"))
+        part = message.get_body(("plain",))
+        text = part.get_content() if part is not None else ""
+        await asyncio.to_thread(_write_stdout, f"{headers}\n{text}")
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.write(f"{text}\n{'-' * 72}\n")
+    sys.stdout.flush()
+
+
+class FileSender:
+    """Development: one .eml file per message in a directory."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+
+    async def send(self, message: EmailMessage) -> None:
+        await asyncio.to_thread(self._write, message.as_bytes())
+
+    def _write(self, data: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{uuid.uuid4().hex}.eml"
+        path.write_bytes(data)
+
+
+class SmtpSender:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def send(self, message: EmailMessage) -> None:
+        settings = self.settings
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_user,
+                password=password,
+                use_tls=settings.smtp_tls is SmtpTls.TLS,
+                start_tls=settings.smtp_tls is SmtpTls.STARTTLS,
+                cert_bundle=settings.smtp_ca_file,
+                timeout=settings.smtp_timeout_seconds,
+            )
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DeliveryError(type(exc).__name__) from exc
+
+
+def build_sender(settings: Settings) -> Sender:
+    backend = settings.mail_backend
+    if backend is not EmailBackend.SMTP and settings.environment is Environment.PRODUCTION:
+        logger.warning("EMAIL_BACKEND is %s in production: set SMTP_HOST to send email", backend)
+    if backend is EmailBackend.SMTP:
+        return SmtpSender(settings)
+    if backend is EmailBackend.FILE:
+        return FileSender(settings.email_file_dir)
+    return ConsoleSender()

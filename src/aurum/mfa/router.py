@@ -1,0 +1,90 @@
+"""Two-step verification: enrolment and removal, and the second step of signing in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from aurum.auth.dependencies import ClientInfoDep, CurrentUser
+from aurum.auth.schemas import TokenResponse
+from aurum.mfa.dependencies import MfaServiceDep, MfaSignInServiceDep
+from aurum.mfa.schemas import (
+    CodeConfirmation,
+    MfaSignIn,
+    MfaStatus,
+    PasswordConfirmation,
+    ReauthenticatedCode,
+    RecoveryCodes,
+    TotpEnrollment,
+)
+from aurum.request_body import form_or_json
+
+router = APIRouter(prefix="/users/me/mfa", tags=["two-step verification"])
+login_router = APIRouter(tags=["auth"])
+
+
+def _body_doc(model: type[MfaSignIn | ReauthenticatedCode]) -> dict[str, object]:
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+            "required": True,
+        }
+    }
+
+
+@login_router.post("/token/mfa", openapi_extra=_body_doc(MfaSignIn))
+async def sign_in_second_step(
+    data: Annotated[MfaSignIn, Depends(form_or_json(MfaSignIn))],
+    client: ClientInfoDep,
+    service: MfaSignInServiceDep,
+) -> TokenResponse:
+    """Exchange the `mfa_token` from `/token` and a code (or a recovery code) for tokens."""
+    return await service.complete(data.mfa_token, data.code, client)
+
+
+@router.get("")
+async def mfa_status(user: CurrentUser, service: MfaServiceDep) -> MfaStatus:
+    """Whether two-step verification is on, and how many recovery codes are left."""
+    return await service.status(user)
+
+
+@router.post("/totp")
+async def start_totp(
+    data: PasswordConfirmation, user: CurrentUser, service: MfaServiceDep
+) -> TotpEnrollment:
+    """Start enrolling an authenticator app; returns the otpauth:// URI for a QR code."""
+    return await service.start_enrollment(user, data.password)
+
+
+@router.post("/totp/confirm")
+async def confirm_totp(
+    data: CodeConfirmation, user: CurrentUser, service: MfaServiceDep
+) -> RecoveryCodes:
+    """Turn two-step verification on with a code from the app; returns 10 recovery codes."""
+    return await service.confirm_enrollment(user, data.code)
+
+
+@router.delete(
+    "/totp", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=_body_doc(ReauthenticatedCode)
+)
+async def disable_totp(
+    data: Annotated[ReauthenticatedCode, Depends(form_or_json(ReauthenticatedCode))],
+    user: CurrentUser,
+    service: MfaServiceDep,
+) -> Response:
+    """Turn two-step verification off, with your password and a code."""
+    await service.disable(user, data.password, data.code)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/recovery-codes")
+async def regenerate_recovery_codes(
+    data: ReauthenticatedCode, user: CurrentUser, service: MfaServiceDep
+) -> RecoveryCodes:
+    """Replace your recovery codes, with your password and a code."""
+    return await service.regenerate_recovery_codes(user, data.password, data.code)

@@ -1,0 +1,188 @@
+"""How email leaves: SMTP with retries, failures reported, console and file for development."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aurum.app_state import AppState
+from tests.conftest import Accounts, AppFactory
+from tests.mail_server import Inbox, body_of, self_signed_certificate, smtp_server, token_of
+
+REGISTER = "/api/v1/users/register"
+
+
+def free_port() -> int:
+    """A port nothing listens on: bound, read back, released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_a_refused_message_is_retried_until_it_is_accepted(
+    mail_accounts: Accounts, inbox: Inbox, mail_state: AppState
+) -> None:
+    inbox.refuse_next = 2
+    await mail_accounts.register("juan")
+    message = await inbox.next()
+    assert message["To"] == "juan@example.com"
+    assert token_of(message)
+    await mail_state.mail.drain()
+    assert mail_state.mail.delivered == 1
+    assert mail_state.mail.failed == 0
+
+
+async def test_a_message_that_cannot_be_sent_is_reported(
+    make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = await make_app(
+        smtp_host="127.0.0.1",
+        smtp_port=free_port(),
+        smtp_tls="none",
+        mail_max_attempts=3,
+        mail_retry_base_seconds=0.01,
+    )
+    state: AppState = app.state.aurum
+    transport = httpx.ASGITransport(app=app)
+    with caplog.at_level(logging.WARNING, logger="aurum.mail.queue"):
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            response = await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            assert response.status_code == 201  # the request does not wait for the mail
+            await state.mail.drain()
+    assert state.mail.failed == 1
+    assert state.mail.delivered == 0
+    retries = [r for r in caplog.records if r.levelno == logging.WARNING]
+    failures = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(retries) == 2
+    assert len(failures) == 1
+    assert "not delivered after 3 attempts" in failures[0].getMessage()
+    # The log names the recipient only partly, and never carries the link.
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "juan@example.com" not in logged
+    assert "token" not in logged
+
+
+async def test_smtp_credentials_are_used(make_app: AppFactory) -> None:
+    async with smtp_server(credentials=("mailer", "s3cret")) as inbox:
+        app = await make_app(
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_tls="false",
+            smtp_user="mailer",
+            smtp_password="s3cret",
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            assert (await inbox.next())["To"] == "juan@example.com"
+
+
+async def test_the_console_sender_prints_the_message(
+    make_app: AppFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = await make_app(public_base_url="http://localhost:3000")
+    state: AppState = app.state.aurum
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await client.post(
+            REGISTER,
+            json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+        )
+        await state.mail.drain()
+    out = capsys.readouterr().out
+    assert "To: juan@example.com" in out
+    assert "http://localhost:3000/verify-email?token=" in out
+
+
+async def test_the_file_sender_writes_eml_files(make_app: AppFactory, tmp_path: Path) -> None:
+    app = await make_app(email_backend="file", email_file_dir=str(tmp_path / "mail"))
+    state: AppState = app.state.aurum
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await client.post(
+            REGISTER,
+            json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+        )
+        await state.mail.drain()
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert b"verify-email?token=" in files[0].read_bytes()
+
+
+async def test_signing_up_with_a_taken_email_tells_its_owner(
+    mail_accounts: Accounts, inbox: Inbox
+) -> None:
+    await mail_accounts.register("juan")
+    await inbox.next()  # juan's own verification link
+    response = await mail_accounts.client.post(
+        REGISTER,
+        json={"username": "intruso", "email": "juan@example.com", "password": "x" * 12},
+    )
+    assert response.status_code == 201
+    notice = await inbox.next()
+    assert notice["To"] == "juan@example.com"
+    assert "already have" in body_of(notice)
+    assert "token=" not in body_of(notice)
+
+
+def server_context(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
+    cert, key = self_signed_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+async def test_tls_to_the_smtp_server(make_app: AppFactory, tmp_path: Path, mode: str) -> None:
+    """STARTTLS (the default) and implicit TLS, with the server's certificate verified."""
+    context, ca_file = server_context(tmp_path)
+    server = {"starttls": context} if mode == "starttls" else {"tls": context}
+    async with smtp_server(credentials=("mailer", "s3cret"), **server) as inbox:
+        app = await make_app(
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_tls=mode,
+            smtp_ca_file=str(ca_file),
+            smtp_user="mailer",
+            smtp_password="s3cret",
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            assert (await inbox.next())["To"] == "juan@example.com"
+
+
+async def test_an_untrusted_certificate_is_refused(make_app: AppFactory, tmp_path: Path) -> None:
+    context, _ = server_context(tmp_path)
+    async with smtp_server(starttls=context) as inbox:
+        app = await make_app(
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_tls="starttls",
+            mail_max_attempts=1,
+        )
+        state: AppState = app.state.aurum
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.post(
+                REGISTER,
+                json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
+            )
+            await state.mail.drain()
+        assert state.mail.failed == 1
+        assert inbox.is_empty()
