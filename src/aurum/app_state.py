@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
+from aurum.rate_limits.limiter import RateLimiter
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -24,6 +25,7 @@ class AppState:
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
+    rate_limiter: RateLimiter
 
 
 def get_app_state(request: Request) -> AppState:

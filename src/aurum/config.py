@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     first_admin_email: str | None = None
     first_admin_password: SecretStr | None = None
 
+    # Account security: rate limits and sign-in failure counting (see README)
+    rate_limit_enabled: bool = True
+    # Per-scope overrides, e.g. RATE_LIMITS='{"login.ip": "10/minute;100/hour"}'.
+    rate_limits: dict[str, str] = {}
+    login_free_failures: int = Field(default=5, ge=1, le=100)
+    login_delay_base_seconds: int = Field(default=1, ge=1, le=3600)
+    login_delay_max_seconds: int = Field(default=900, ge=1, le=86400)
+    login_account_failures_per_hour: int = Field(default=100, ge=1, le=100_000)
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:

@@ -12,12 +12,14 @@ from redis.asyncio import Redis
 
 from aurum import __version__
 from aurum.app_state import AppState
+from aurum.audit.router import router as audit_router
 from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
+from aurum.rate_limits.limiter import RateLimiter, build_storage
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -37,6 +39,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)
         app.state.aurum = AppState(
@@ -52,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             ),
             passwords=passwords,
             redis=redis,
+            rate_limiter=rate_limiter,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
         yield
@@ -83,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
     return app
