@@ -83,6 +83,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_memory_cost": 1024,
         "argon2_time_cost": 1,
         "password_hash_threads": 2,
+        # Off unless a test turns them on (tests/rate_limits do): one client address makes
+        # every request of the suite, which real limits would rightly refuse.
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
+from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused, SignInFailed
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import TokenResponse
 from aurum.config import Settings
@@ -14,10 +16,14 @@ from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
+from aurum.rate_limits.limiter import RateLimiter, account_key
+from aurum.rate_limits.login_throttle import Attempt, LoginThrottle
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
 from aurum.security.opaque_tokens import new_token, token_digest
 from aurum.security.passwords import PasswordHasher
 from aurum.users.repository import UserRepository
+
+REFRESH_PER_ACCOUNT = "30/minute;300/hour"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,29 +40,76 @@ class AuthService:
         passwords: PasswordHasher,
         access_tokens: AccessTokenCodec,
         settings: Settings,
+        *,
+        audit: AuditLog,
+        limiter: RateLimiter,
     ) -> None:
         self.users = users
         self.sessions = sessions
         self.passwords = passwords
         self.access_tokens = access_tokens
         self.settings = settings
+        self.audit = audit
+        self.limiter = limiter
+        self.throttle = LoginThrottle(limiter, settings)
 
-    async def authenticate(self, login: str, password: str) -> User:
-        """The same error, after the same work, for unknown, wrong and disabled accounts."""
+    async def authenticate(
+        self, login: str, password: str, client: ClientInfo | None = None
+    ) -> User:
+        """The same error, after the same work, for unknown, wrong and disabled accounts.
+
+        Failures are counted (and throttled) per account, known or not; see LoginThrottle.
+        """
         user = await self.users.get_for_login(login)
+        account = self.throttle.account(user.id.hex if user else None, login)
+        attempt = await self.throttle.begin(account, client.ip_address if client else None)
         check = await self.passwords.verify(password, user.password_hash if user else None)
         if user is None or not check.valid or user.disabled:
-            raise InvalidCredentials
+            await self._record_failure(user, attempt, valid_password=check.valid)
+            raise SignInFailed
+        await self.throttle.succeeded(attempt)
         if check.new_hash is not None:
             user.password_hash = check.new_hash
             await self.users.session.flush()
         return user
 
+    async def _record_failure(
+        self, user: User | None, attempt: Attempt, *, valid_password: bool
+    ) -> None:
+        lockout = await self.throttle.failed(attempt)
+        subject = user.id if user else None
+        reason = "unknown_account" if user is None else "wrong_password"
+        if user is not None and valid_password:
+            reason = "disabled"
+        await self.audit.record(
+            AuditEventType.SIGN_IN_FAILED, subject_id=subject, details={"reason": reason}
+        )
+        if lockout is not None:
+            details: dict[str, str | int] = {
+                "scope": lockout.scope,
+                "retry_after": lockout.retry_after,
+            }
+            await self.audit.record(
+                AuditEventType.SIGN_IN_LOCKED, subject_id=subject, details=details
+            )
+
     async def login(self, login: str, password: str, client: ClientInfo) -> TokenResponse:
-        user = await self.authenticate(login, password)
-        return await self.start_session(user, client)
+        user = await self.authenticate(login, password, client)
+        tokens, session_id = await self._start_session(user, client)
+        await self.audit.record(
+            AuditEventType.SIGN_IN_SUCCEEDED,
+            actor_id=user.id,
+            subject_id=user.id,
+            details={"session_id": str(session_id)},
+        )
+        return tokens
 
     async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:
+        return (await self._start_session(user, client))[0]
+
+    async def _start_session(
+        self, user: User, client: ClientInfo
+    ) -> tuple[TokenResponse, uuid.UUID]:
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -69,18 +122,24 @@ class AuthService:
             ip_address=client.ip_address,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
-        return self._tokens(user, auth_session.id, refresh_token)
+        return self._tokens(user, auth_session.id, refresh_token), auth_session.id
 
     async def refresh(self, refresh_token: str) -> TokenResponse:
         found = await self.sessions.find_refresh_token(token_digest(refresh_token))
         if found is None:
             raise InvalidRefreshToken
         token, auth_session, user = found
+        await self.limiter.hit("refresh.account", account_key(user.id.hex), REFRESH_PER_ACCOUNT)
         now = utcnow()
         if auth_session.revoked_at is not None:
             raise InvalidRefreshToken
         if token.used_at is not None or not await self.sessions.claim_refresh_token(token.id, now):
             await self.sessions.revoke(auth_session.id, "refresh_token_reused")
+            await self.audit.record(
+                AuditEventType.REFRESH_TOKEN_REUSED,
+                subject_id=user.id,
+                details={"session_id": str(auth_session.id)},
+            )
             raise RefreshTokenReused
         idle_limit = auth_session.last_used_at + timedelta(
             days=self.settings.refresh_token_idle_days
@@ -96,7 +155,7 @@ class AuthService:
         if refresh_token:
             found = await self.sessions.find_refresh_token(token_digest(refresh_token))
             if found is not None:
-                await self.sessions.revoke(found[1].id, "logout")
+                await self._revoke_session(found[1].id, found[2].id)
             return
         if not access_token:
             raise NotAuthenticated
@@ -105,7 +164,16 @@ class AuthService:
         except TokenRejected as exc:
             raise InvalidToken from exc
         if claims.session_id is not None:
-            await self.sessions.revoke(claims.session_id, "logout")
+            await self._revoke_session(claims.session_id, uuid.UUID(claims.subject))
+
+    async def _revoke_session(self, session_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        if await self.sessions.revoke(session_id, "logout"):
+            await self.audit.record(
+                AuditEventType.SESSION_REVOKED,
+                actor_id=user_id,
+                subject_id=user_id,
+                details={"session_id": str(session_id), "reason": "logout"},
+            )
 
     def _tokens(self, user: User, session_id: uuid.UUID, refresh_token: str) -> TokenResponse:
         access_token, _ = self.access_tokens.issue(str(user.id), session_id=session_id)

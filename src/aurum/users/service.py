@@ -9,6 +9,8 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
@@ -20,12 +22,11 @@ from aurum.users.errors import (
     EmailTaken,
     InvalidCursor,
     PasswordRequired,
-    PasswordTooLong,
-    PasswordTooShort,
     UsernameTaken,
     UserNotFound,
     WrongPassword,
 )
+from aurum.users.password_rules import check_password
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
 
@@ -51,26 +52,48 @@ class UserService:
         sessions: SessionRepository,
         passwords: PasswordHasher,
         settings: Settings,
+        audit: AuditLog,
     ) -> None:
         self.users = users
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
+        self.audit = audit
 
-    def check_password_rules(self, password: str) -> None:
-        if len(password) < self.settings.password_min_length:
-            raise PasswordTooShort
-        if len(password) > self.settings.password_max_length:
-            raise PasswordTooLong
+    def check_password_rules(
+        self, password: str, *, username: str | None = None, email: str | None = None
+    ) -> None:
+        """Length, the common-password list, and not built on the account's own names.
+
+        Pass the account's username and email wherever they are known."""
+        check_password(
+            password,
+            min_length=self.settings.password_min_length,
+            max_length=self.settings.password_max_length,
+            username=username,
+            email=email,
+        )
 
     async def register(self, data: UserCreate) -> User:
-        return await self._create(data, role=Role.USER, disabled=False)
+        user = await self._create(data, role=Role.USER, disabled=False)
+        await self.audit.record(
+            AuditEventType.USER_REGISTERED, actor_id=user.id, subject_id=user.id
+        )
+        return user
 
-    async def create(self, data: AdminUserCreate) -> User:
-        return await self._create(data, role=data.role, disabled=data.disabled)
+    async def create(self, data: AdminUserCreate, *, actor: User | None = None) -> User:
+        """An account made by an administrator (`actor`), or by the operator's CLI (None)."""
+        user = await self._create(data, role=data.role, disabled=data.disabled)
+        await self.audit.record(
+            AuditEventType.USER_CREATED,
+            actor_id=actor.id if actor else None,
+            subject_id=user.id,
+            details={"role": str(user.role), "disabled": user.disabled},
+        )
+        return user
 
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
-        self.check_password_rules(data.password)
+        self.check_password_rules(data.password, username=data.username, email=data.email)
         await self._check_available(username=data.username, email=data.email)
         user = User(
             username=data.username,
@@ -82,18 +105,44 @@ class UserService:
         )
         return await self._save(user)
 
-    async def update(self, user: User, data: UserUpdate) -> User:
+    async def update(self, user: User, data: UserUpdate, *, actor: User | None = None) -> User:
+        """Change a profile: your own (`actor` None), or anyone's by an administrator."""
         changes = data.model_dump(exclude_unset=True)
         await self._check_available(
             username=changes.get("username"), email=changes.get("email"), exclude=user.id
         )
         if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
             await self.sessions.revoke_all_for_user(user.id, "user_disabled")
+        await self._record_update(user, changes, actor or user)
         for field, value in changes.items():
             if value is not None or field == "full_name":
                 setattr(user, field, value)
         user.updated_at = utcnow()
         return await self._save(user)
+
+    async def _record_update(self, user: User, changes: dict[str, object], actor: User) -> None:
+        changed = sorted(
+            field
+            for field, value in changes.items()
+            if (value is not None or field == "full_name") and getattr(user, field) != value
+        )
+        record = self.audit.record
+        if "role" in changed:
+            details = {"from": str(user.role), "to": str(changes["role"])}
+            await record(
+                AuditEventType.ROLE_CHANGED, actor_id=actor.id, subject_id=user.id, details=details
+            )
+        if "disabled" in changed:
+            event = (
+                AuditEventType.USER_DISABLED if changes["disabled"] else AuditEventType.USER_ENABLED
+            )
+            await record(event, actor_id=actor.id, subject_id=user.id)
+        profile = [field for field in changed if field not in {"role", "disabled"}]
+        if profile:
+            details = {"fields": ",".join(profile)}
+            await record(
+                AuditEventType.USER_UPDATED, actor_id=actor.id, subject_id=user.id, details=details
+            )
 
     async def change_password(
         self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None
@@ -103,11 +152,14 @@ class UserService:
             raise UserNotFound
         if not (await self.passwords.verify(old_password, stored.password_hash)).valid:
             raise WrongPassword
-        self.check_password_rules(new_password)
+        self.check_password_rules(new_password, username=stored.username, email=stored.email)
         stored.password_hash = await self.passwords.hash(new_password)
         stored.password_changed_at = stored.updated_at = utcnow()
         await self.users.session.flush()
         await self.sessions.revoke_all_for_user(user.id, "password_changed", keep=current_session)
+        await self.audit.record(
+            AuditEventType.PASSWORD_CHANGED, actor_id=user.id, subject_id=user.id
+        )
 
     async def get(self, username: str) -> User:
         user = await self.users.get_by_username(username)
@@ -140,6 +192,12 @@ class UserService:
         elif not actor.is_admin:
             raise Forbidden
         await self.users.delete(target)
+        await self.audit.record(
+            AuditEventType.USER_DELETED,
+            actor_id=actor.id,
+            subject_id=target.id,
+            details={"username": target.username},
+        )
 
     async def _check_available(
         self, *, username: str | None, email: str | None, exclude: uuid.UUID | None = None
