@@ -10,7 +10,9 @@ class _RetryLater(AppError):
 
     def __init__(self, retry_after: float) -> None:
         super().__init__()
-        self.retry_after = max(1, math.ceil(retry_after))
+        # Whole seconds, rounded up; the millisecond of slack absorbs the rounding of
+        # timestamps in storage (Redis returns them to 14 significant digits).
+        self.retry_after = max(1, math.ceil(retry_after - 0.001))
 
     def response_headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
