@@ -9,6 +9,8 @@ import httpx
 import time_machine
 from fastapi import FastAPI
 
+from aurum.app_state import AppState
+from aurum.bootstrap import create_admin
 from tests.conftest import PASSWORD, AppFactory
 from tests.rate_limits.conftest import LIMITED, client_at, register, sign_in
 
@@ -151,3 +153,31 @@ async def test_counters_are_shared_through_redis(make_app: AppFactory) -> None:
         throttled(response)
     else:
         assert response.status_code == 401
+
+
+async def test_lockouts_are_in_the_audit_log(limited_app: FastAPI) -> None:
+    state: AppState = limited_app.state.aurum
+    await create_admin(
+        state.sessionmaker,
+        state.passwords,
+        state.settings,
+        username="root",
+        email="root@example.com",
+        password=PASSWORD,
+    )
+    async with client_at(limited_app, ATTACKER) as attacker, client_at(limited_app, HOME) as home:
+        await register(home, "juan")
+        await fail(attacker, "juan", 5)
+        throttled(await sign_in(attacker, "juan", WRONG))
+        token = (await sign_in(home, "root", PASSWORD)).json()["access_token"]
+        response = await home.get(
+            "/api/v1/audit-events",
+            params={"event_type": ["sign_in.locked", "sign_in.failed"]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    items = response.json()["items"]
+    kinds = [item["event_type"] for item in reversed(items)]
+    # The fifth failure starts the delay; the refused sixth attempt is not an event.
+    assert kinds == ["sign_in.failed"] * 5 + ["sign_in.locked"]
+    assert items[0]["details"] == {"scope": "account_ip", "retry_after": 60}
+    assert items[0]["ip_address"] == ATTACKER
