@@ -36,10 +36,10 @@ async def test_sign_ins_are_recorded_with_address_and_agent(accounts: Accounts) 
         "/api/v1/token", data={"username": "juan", "password": PASSWORD}, headers=UA
     )
     for username in ("juan", "nobody"):
-        failed = await accounts.client.post(
+        response = await accounts.client.post(
             "/api/v1/token", data={"username": username, "password": "wrong"}, headers=UA
         )
-        assert failed.status_code == 401
+        assert response.status_code == 401
 
     items = await events(accounts, admin, subject_id=juan["id"])
     succeeded = of_type(items, "sign_in.succeeded")[0]
