@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +25,10 @@ async def events(accounts: Accounts, admin: dict[str, str], **params: Any) -> li
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+def make_cursor(moment: str, event_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([moment, event_id]).encode()).decode()
 
 
 def of_type(items: list[dict[str, Any]], event_type: str) -> list[dict[str, Any]]:
@@ -218,6 +224,11 @@ async def test_only_admins_read_the_log(accounts: Accounts) -> None:
         ({"cursor": "WyJ4IiwgInkiXQ"}, "invalid_cursor"),  # ["x", "y"]
         ({"actor_id": "juan"}, "validation_error"),
         ({"since": "yesterday"}, "validation_error"),
+        ({"until": "9999-12-31T23:59:59-23:59"}, "validation_error"),
+        ({"since": "0001-01-01T00:00:00+01:00"}, "validation_error"),
+        ({"cursor": make_cursor("9999-12-31T23:59:59-23:59", uuid.uuid4().hex)}, "invalid_cursor"),
+        ({"cursor": make_cursor("2026-01-01T00:00:00", uuid.uuid4().hex)}, "invalid_cursor"),
+        ({"cursor": make_cursor("2026-01-01T00:00:00+00:00", "zz")}, "invalid_cursor"),
         ({"limit": "0"}, "validation_error"),
         ({"limit": "101"}, "validation_error"),
         ({"actor": "juan"}, "validation_error"),

@@ -11,9 +11,15 @@ from aurum.audit.repository import AuditFilter
 
 def _as_utc(value: datetime | None) -> datetime | None:
     """A time without an offset is read as UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 9999-12-31T23:59:59-23:59
+        msg = "time out of range"
+        raise ValueError(msg) from exc
 
 
 Moment = Annotated[datetime | None, AfterValidator(_as_utc)]

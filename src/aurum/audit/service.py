@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aurum.audit.events import AuditEventType
@@ -39,10 +39,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         occurred_at, event_id = json.loads(raw)
         moment = datetime.fromisoformat(occurred_at)
-    except (ValueError, TypeError) as exc:
+        if moment.tzinfo is None:
+            raise InvalidCursor
+        moment = moment.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidCursor from exc
-    if moment.tzinfo is None:
-        raise InvalidCursor
     try:
         return moment, uuid.UUID(event_id)
     except (ValueError, TypeError, AttributeError) as exc:
