@@ -38,7 +38,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     sessionmaker = build_sessionmaker(engine)
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = (
+        # A Redis that stops answering fails requests quickly (503) instead of hanging
+        # them; `?socket_timeout=` in REDIS_URL overrides.
+        Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        if settings.redis_url
+        else None
+    )
     rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)

@@ -149,3 +149,15 @@ async def test_unreachable_redis_is_a_503_not_a_free_pass(make_app: AppFactory) 
         response = await sign_in(client, "juan", PASSWORD)
     assert response.status_code == 503
     assert response.json()["error"] == "service_unavailable"
+
+
+async def test_silent_redis_is_a_503_not_a_hang(make_app: AppFactory) -> None:
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        app = await make_app(**LIMITED, redis_url=f"redis://127.0.0.1:{port}/0?socket_timeout=0.2")
+        async with client_at(app, "192.0.2.1") as client:
+            response = await sign_in(client, "juan", PASSWORD)
+    assert response.status_code == 503
+    assert response.json()["error"] == "service_unavailable"
