@@ -95,21 +95,10 @@ class AuthService:
 
     async def login(self, login: str, password: str, client: ClientInfo) -> TokenResponse:
         user = await self.authenticate(login, password, client)
-        tokens, session_id = await self._start_session(user, client)
-        await self.audit.record(
-            AuditEventType.SIGN_IN_SUCCEEDED,
-            actor_id=user.id,
-            subject_id=user.id,
-            details={"session_id": str(session_id)},
-        )
-        return tokens
+        return await self.start_session(user, client)
 
     async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:
-        return (await self._start_session(user, client))[0]
-
-    async def _start_session(
-        self, user: User, client: ClientInfo
-    ) -> tuple[TokenResponse, uuid.UUID]:
+        """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens."""
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -122,7 +111,13 @@ class AuthService:
             ip_address=client.ip_address,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
-        return self._tokens(user, auth_session.id, refresh_token), auth_session.id
+        await self.audit.record(
+            AuditEventType.SIGN_IN_SUCCEEDED,
+            actor_id=user.id,
+            subject_id=user.id,
+            details={"session_id": str(auth_session.id)},
+        )
+        return self._tokens(user, auth_session.id, refresh_token)
 
     async def refresh(self, refresh_token: str) -> TokenResponse:
         found = await self.sessions.find_refresh_token(token_digest(refresh_token))
