@@ -29,6 +29,7 @@ from aurum.config import Environment, Settings, normalize_database_url
 from aurum.db.base import Base
 from aurum.db.migrate import upgrade_database
 from aurum.main import create_app
+from aurum.users.repository import UserRepository
 from aurum.models import __all__ as _models  # noqa: F401 - every table on the metadata
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -83,6 +84,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_memory_cost": 1024,
         "argon2_time_cost": 1,
         "password_hash_threads": 2,
+        # Off unless a test turns them on (tests/rate_limits do): one client address makes
+        # every request of the suite, which real limits would rightly refuse.
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
@@ -153,7 +157,11 @@ class Accounts:
         response = await self.client.post("/api/v1/users/register", json=body | extra)
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
-        return result
+        # Sign-up never reveals the account's id; tests read it from the database.
+        async with self.state.sessionmaker() as db:
+            user = await UserRepository(db).get_by_username(username)
+        assert user is not None
+        return result | {"id": str(user.id)}
 
     async def login(self, username: str, password: str = PASSWORD) -> dict[str, Any]:
         response = await self.client.post(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
 from aurum.mail.queue import MailQueue
+from aurum.rate_limits.limiter import RateLimiter
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -28,6 +29,7 @@ class AppState:
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
     mail: MailQueue
+    rate_limiter: RateLimiter
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
 

@@ -6,6 +6,8 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from aurum.audit.repository import AuditRepository
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.errors import AppError
@@ -29,7 +31,8 @@ async def create_admin(
 ) -> None:
     data = AdminUserCreate(username=username, email=email, password=password, role=Role.ADMIN)
     async with sessionmaker.begin() as db:
-        service = UserService(UserRepository(db), SessionRepository(db), passwords, settings)
+        audit = AuditLog(AuditRepository(db), client=None)  # the operator, not a request
+        service = UserService(UserRepository(db), SessionRepository(db), passwords, settings, audit)
         await service.create(data)
 
 

@@ -128,6 +128,14 @@ class Settings(BaseSettings):
     password_reset_expire_minutes: int = Field(default=30, ge=5, le=24 * 60)
     mfa_challenge_expire_minutes: int = Field(default=5, ge=1, le=30)
     totp_issuer: str = "Aurum"
+    # Account security: rate limits and sign-in failure counting (see README)
+    rate_limit_enabled: bool = True
+    # Per-scope overrides, e.g. RATE_LIMITS='{"login.ip": "10/minute;100/hour"}'.
+    rate_limits: dict[str, str] = {}
+    login_free_failures: int = Field(default=5, ge=1, le=100)
+    login_delay_base_seconds: int = Field(default=1, ge=1, le=3600)
+    login_delay_max_seconds: int = Field(default=900, ge=1, le=86400)
+    login_account_failures_per_hour: int = Field(default=100, ge=1, le=100_000)
 
     @model_validator(mode="before")
     @classmethod

@@ -35,6 +35,10 @@ class AppError(Exception):
         super().__init__(self.code)
         self.details = details
 
+    def response_headers(self) -> dict[str, str] | None:
+        """Headers for the response; errors whose headers vary per instance override this."""
+        return self.headers
+
     def body(self, language: str) -> dict[str, Any]:
         text = self.message_es if language == "es" else self.message
         body: dict[str, Any] = {"error": self.code, "message": text}
@@ -126,7 +130,7 @@ def _render(request: Request, error: AppError) -> JSONResponse:
     return JSONResponse(
         error.body(request_language(request)),
         status_code=error.status_code,
-        headers=error.headers,
+        headers=error.response_headers(),
     )
 
 

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from aurum import __version__
 from aurum.account_email.router import router as account_email_router
 from aurum.app_state import AppState
+from aurum.audit.router import router as audit_router
 from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
 from aurum.config import Settings, get_settings
@@ -23,6 +24,7 @@ from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
+from aurum.rate_limits.limiter import RateLimiter, build_storage
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -45,7 +47,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     sessionmaker = build_sessionmaker(engine)
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = (
+        # A Redis that stops answering fails requests quickly (503) instead of hanging
+        # them; `?socket_timeout=` in REDIS_URL overrides.
+        Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        if settings.redis_url
+        else None
+    )
+    rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     http_client = build_http_client(settings) if settings.sso_enabled else None
     mail = MailQueue(build_sender(settings), settings)
     mail.start()
@@ -67,6 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             http_client=http_client,
             sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
             mail=mail,
+            rate_limiter=rate_limiter,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
         yield
@@ -105,4 +115,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account_email_router, prefix=API_PREFIX)
     app.include_router(mfa_login_router, prefix=API_PREFIX)
     app.include_router(mfa_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
     return app

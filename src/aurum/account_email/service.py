@@ -54,7 +54,7 @@ class AccountEmailService:
         ):
             raise InvalidResetToken
         # Checked before the link is spent, so a refused password does not waste it.
-        self.users.check_password_rules(new_password)
+        self.users.check_password_rules(new_password, username=user.username, email=user.email)
         if not await self.tokens.claim(token):
             raise InvalidResetToken
         now = utcnow()

@@ -10,6 +10,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from aurum.app_state import AppStateDep
+from aurum.audit.repository import AuditRepository
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.auth.service import AuthService, ClientInfo
 from aurum.db.session import SessionDep
@@ -83,14 +85,16 @@ def get_client_info(request: Request) -> ClientInfo:
 ClientInfoDep = Annotated[ClientInfo, Depends(get_client_info)]
 
 
-def get_auth_service(db: SessionDep, state: AppStateDep) -> AuthService:
+def get_auth_service(db: SessionDep, state: AppStateDep, client: ClientInfoDep) -> AuthService:
     return AuthService(
         UserRepository(db),
         SessionRepository(db),
         state.passwords,
         state.access_tokens,
         state.settings,
-        MfaChallenger.for_session(db, state.settings),
+        audit=AuditLog(AuditRepository(db), client),
+        limiter=state.rate_limiter,
+        second_factor=MfaChallenger.for_session(db, state.settings),
     )
 
 

@@ -23,3 +23,9 @@ class RefreshTokenReused(InvalidRefreshToken):
     """A rotated token came back: its whole session is revoked, and that must be kept."""
 
     commit_changes = True
+
+
+class SignInFailed(InvalidCredentials):
+    """The same answer as InvalidCredentials; keeps the audit record of the failure."""
+
+    commit_changes = True

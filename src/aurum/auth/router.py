@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from aurum.auth.dependencies import AuthServiceDep, ClientInfoDep, oauth2_scheme
 from aurum.auth.errors import InvalidRefreshToken
 from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
+from aurum.rate_limits.dependencies import rate_limit
 from aurum.request_body import form_or_json
 
 router = APIRouter(tags=["auth"])
@@ -33,7 +34,12 @@ REFRESH_BODY = {
 }
 
 
-@router.post("/token", openapi_extra=FORM_OR_JSON)
+# Per-account sign-in limits are the failure counters of LoginThrottle, not request counts.
+LOGIN_LIMITS = rate_limit("login", per_ip="60/minute;600/hour")
+REFRESH_LIMITS = rate_limit("refresh", per_ip="60/minute;600/hour")
+
+
+@router.post("/token", openapi_extra=FORM_OR_JSON, dependencies=[LOGIN_LIMITS])
 async def login(
     form: Annotated[LoginForm, Depends(form_or_json(LoginForm))],
     client: ClientInfoDep,
@@ -55,7 +61,7 @@ def _refresh_token(request: Request, body: RefreshRequest) -> str:
     raise InvalidRefreshToken
 
 
-@router.post("/refresh-token", openapi_extra=REFRESH_BODY)
+@router.post("/refresh-token", openapi_extra=REFRESH_BODY, dependencies=[REFRESH_LIMITS])
 async def refresh_token(
     request: Request,
     body: Annotated[RefreshRequest, Depends(form_or_json(RefreshRequest))],

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
+from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused, SignInFailed
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.config import Settings
@@ -15,10 +17,14 @@ from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
+from aurum.rate_limits.limiter import RateLimiter, account_key
+from aurum.rate_limits.login_throttle import Attempt, LoginThrottle
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
 from aurum.security.opaque_tokens import new_token, token_digest
 from aurum.security.passwords import PasswordHasher
 from aurum.users.repository import UserRepository
+
+REFRESH_PER_ACCOUNT = "30/minute;300/hour"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,9 @@ class AuthService:
         passwords: PasswordHasher,
         access_tokens: AccessTokenCodec,
         settings: Settings,
+        *,
+        audit: AuditLog,
+        limiter: RateLimiter,
         second_factor: SecondFactor | None = None,
     ) -> None:
         self.users = users
@@ -48,22 +57,54 @@ class AuthService:
         self.access_tokens = access_tokens
         self.settings = settings
         self.second_factor = second_factor
+        self.audit = audit
+        self.limiter = limiter
+        self.throttle = LoginThrottle(limiter, settings)
 
-    async def authenticate(self, login: str, password: str) -> User:
-        """The same error, after the same work, for unknown, wrong and disabled accounts."""
+    async def authenticate(
+        self, login: str, password: str, client: ClientInfo | None = None
+    ) -> User:
+        """The same error, after the same work, for unknown, wrong and disabled accounts.
+
+        Failures are counted (and throttled) per account, known or not; see LoginThrottle.
+        """
         user = await self.users.get_for_login(login)
+        account = self.throttle.account(user.id.hex if user else None, login)
+        attempt = await self.throttle.begin(account, client.ip_address if client else None)
         check = await self.passwords.verify(password, user.password_hash if user else None)
         if user is None or not check.valid or user.disabled:
-            raise InvalidCredentials
+            await self._record_failure(user, attempt, valid_password=check.valid)
+            raise SignInFailed
+        await self.throttle.succeeded(attempt)
         if check.new_hash is not None:
             user.password_hash = check.new_hash
             await self.users.session.flush()
         return user
 
+    async def _record_failure(
+        self, user: User | None, attempt: Attempt, *, valid_password: bool
+    ) -> None:
+        lockout = await self.throttle.failed(attempt)
+        subject = user.id if user else None
+        reason = "unknown_account" if user is None else "wrong_password"
+        if user is not None and valid_password:
+            reason = "disabled"
+        await self.audit.record(
+            AuditEventType.SIGN_IN_FAILED, subject_id=subject, details={"reason": reason}
+        )
+        if lockout is not None:
+            details: dict[str, str | int] = {
+                "scope": lockout.scope,
+                "retry_after": lockout.retry_after,
+            }
+            await self.audit.record(
+                AuditEventType.SIGN_IN_LOCKED, subject_id=subject, details=details
+            )
+
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
-        user = await self.authenticate(login, password)
+        user = await self.authenticate(login, password, client)
         if self.second_factor is not None:
             challenge = await self.second_factor.challenge(user)
             if challenge is not None:
@@ -71,6 +112,7 @@ class AuthService:
         return await self.start_session(user, client)
 
     async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:
+        """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens."""
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -83,6 +125,12 @@ class AuthService:
             ip_address=client.ip_address,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
+        await self.audit.record(
+            AuditEventType.SIGN_IN_SUCCEEDED,
+            actor_id=user.id,
+            subject_id=user.id,
+            details={"session_id": str(auth_session.id)},
+        )
         return self._tokens(user, auth_session.id, refresh_token)
 
     async def refresh(self, refresh_token: str) -> TokenResponse:
@@ -90,11 +138,17 @@ class AuthService:
         if found is None:
             raise InvalidRefreshToken
         token, auth_session, user = found
+        await self.limiter.hit("refresh.account", account_key(user.id.hex), REFRESH_PER_ACCOUNT)
         now = utcnow()
         if auth_session.revoked_at is not None:
             raise InvalidRefreshToken
         if token.used_at is not None or not await self.sessions.claim_refresh_token(token.id, now):
             await self.sessions.revoke(auth_session.id, "refresh_token_reused")
+            await self.audit.record(
+                AuditEventType.REFRESH_TOKEN_REUSED,
+                subject_id=user.id,
+                details={"session_id": str(auth_session.id)},
+            )
             raise RefreshTokenReused
         idle_limit = auth_session.last_used_at + timedelta(
             days=self.settings.refresh_token_idle_days
@@ -110,7 +164,7 @@ class AuthService:
         if refresh_token:
             found = await self.sessions.find_refresh_token(token_digest(refresh_token))
             if found is not None:
-                await self.sessions.revoke(found[1].id, "logout")
+                await self._revoke_session(found[1].id, found[2].id)
             return
         if not access_token:
             raise NotAuthenticated
@@ -119,7 +173,16 @@ class AuthService:
         except TokenRejected as exc:
             raise InvalidToken from exc
         if claims.session_id is not None:
-            await self.sessions.revoke(claims.session_id, "logout")
+            await self._revoke_session(claims.session_id, uuid.UUID(claims.subject))
+
+    async def _revoke_session(self, session_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        if await self.sessions.revoke(session_id, "logout"):
+            await self.audit.record(
+                AuditEventType.SESSION_REVOKED,
+                actor_id=user_id,
+                subject_id=user_id,
+                details={"session_id": str(session_id), "reason": "logout"},
+            )
 
     def _tokens(self, user: User, session_id: uuid.UUID, refresh_token: str) -> TokenResponse:
         access_token, _ = self.access_tokens.issue(str(user.id), session_id=session_id)

@@ -7,16 +7,22 @@ from fastapi import Depends
 from aurum.account_email.mailer import AccountMailer
 from aurum.account_email.notices import AccountNotices
 from aurum.app_state import AppStateDep
+from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
 from aurum.users.repository import UserRepository
 from aurum.users.service import UserService
 
 
-def get_user_service(db: SessionDep, state: AppStateDep) -> UserService:
+def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> UserService:
     notices = AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
     return UserService(
-        UserRepository(db), SessionRepository(db), state.passwords, state.settings, notices
+        UserRepository(db),
+        SessionRepository(db),
+        state.passwords,
+        state.settings,
+        audit,
+        notices,
     )
 
 

@@ -60,3 +60,17 @@ class InvalidCursor(AppError):
     code = "invalid_cursor"
     message = "The pagination cursor is not valid."
     message_es = "El cursor de paginación no es válido."
+
+
+class PasswordTooCommon(AppError):
+    status_code = 422
+    code = "password_too_common"
+    message = "This password is too common. Choose one that is harder to guess."
+    message_es = "Esta contraseña es demasiado común. Elige una más difícil de adivinar."
+
+
+class PasswordTooSimilar(AppError):
+    status_code = 422
+    code = "password_too_similar"
+    message = "The password must not be based on your username or email address."
+    message_es = "La contraseña no debe basarse en tu nombre de usuario ni en tu correo."

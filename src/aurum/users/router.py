@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from aurum.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
+from aurum.rate_limits.dependencies import rate_limit
 from aurum.request_body import form_or_json
 from aurum.users.dependencies import UserServiceDep
 from aurum.users.schemas import (
@@ -42,7 +43,12 @@ def _visible(viewer: CurrentUser, users: list[object]) -> list[UserRead | UserPu
     return [schema.model_validate(user) for user in users]
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+REGISTER_LIMITS = rate_limit(
+    "register", per_ip="10/minute;100/hour", per_account="5/hour", account_field="email"
+)
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=[REGISTER_LIMITS])
 async def register(data: UserCreate, users: UserServiceDep) -> RegistrationAccepted:
     """Create an account; a verification link is emailed (the same answer for a taken email)."""
     await users.register(data)
@@ -50,9 +56,9 @@ async def register(data: UserCreate, users: UserServiceDep) -> RegistrationAccep
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_user(data: AdminUserCreate, _: AdminUser, users: UserServiceDep) -> UserRead:
+async def create_user(data: AdminUserCreate, admin: AdminUser, users: UserServiceDep) -> UserRead:
     """Create an account with a role (admins)."""
-    return UserRead.model_validate(await users.create(data))
+    return UserRead.model_validate(await users.create(data, actor=admin))
 
 
 @router.get("/me")
@@ -119,10 +125,11 @@ async def read_user(
 
 @router.patch("/{username}")
 async def admin_update_user(
-    username: str, data: AdminUserUpdate, _: AdminUser, users: UserServiceDep
+    username: str, data: AdminUserUpdate, admin: AdminUser, users: UserServiceDep
 ) -> UserRead:
     """Change any account, including role and disabled (admins)."""
-    return UserRead.model_validate(await users.update(await users.get(username), data))
+    user = await users.get(username)
+    return UserRead.model_validate(await users.update(user, data, actor=admin))
 
 
 @router.delete(

@@ -10,6 +10,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from aurum.account_email.notices import AccountNotices
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
@@ -21,12 +23,11 @@ from aurum.users.errors import (
     EmailTaken,
     InvalidCursor,
     PasswordRequired,
-    PasswordTooLong,
-    PasswordTooShort,
     UsernameTaken,
     UserNotFound,
     WrongPassword,
 )
+from aurum.users.password_rules import check_password
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
 
@@ -52,19 +53,29 @@ class UserService:
         sessions: SessionRepository,
         passwords: PasswordHasher,
         settings: Settings,
+        audit: AuditLog,
         notices: AccountNotices | None = None,
     ) -> None:
         self.users = users
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
+        self.audit = audit
         self.notices = notices  # None: no emails (start-up tasks, the CLI)
 
-    def check_password_rules(self, password: str) -> None:
-        if len(password) < self.settings.password_min_length:
-            raise PasswordTooShort
-        if len(password) > self.settings.password_max_length:
-            raise PasswordTooLong
+    def check_password_rules(
+        self, password: str, *, username: str | None = None, email: str | None = None
+    ) -> None:
+        """Length, the common-password list, and not built on the account's own names.
+
+        Pass the account's username and email wherever they are known."""
+        check_password(
+            password,
+            min_length=self.settings.password_min_length,
+            max_length=self.settings.password_max_length,
+            username=username,
+            email=email,
+        )
 
     async def register(self, data: UserCreate) -> None:
         """Sign up. Whether the email was taken is not revealed: its owner is told instead.
@@ -73,7 +84,7 @@ class UserService:
         one INSERT (which skips a taken address without an error), one SELECT, and one
         email queued. Usernames are public, so a taken one is still a 409.
         """
-        self.check_password_rules(data.password)
+        self.check_password_rules(data.password, username=data.username, email=data.email)
         await self._check_available(username=data.username, email=None)
         password_hash = await self.passwords.hash(data.password)
         created = await self.users.add_unless_taken(
@@ -85,6 +96,12 @@ class UserService:
         holder = await self.users.get_by_username(data.username)
         if created is None and holder is not None:
             raise UsernameTaken  # lost a race for the username
+        # One audit row on either path, so both still do the same work.
+        await self.audit.record(
+            AuditEventType.USER_REGISTERED if created else AuditEventType.REGISTRATION_CONFLICT,
+            actor_id=created,
+            subject_id=created,
+        )
         if self.notices is None:
             return
         if created is None:
@@ -92,14 +109,21 @@ class UserService:
         else:
             self.notices.account_created(created)
 
-    async def create(self, data: AdminUserCreate) -> User:
+    async def create(self, data: AdminUserCreate, *, actor: User | None = None) -> User:
+        """An account made by an administrator (`actor`), or by the operator's CLI (None)."""
         user = await self._create(data, role=data.role, disabled=data.disabled)
+        await self.audit.record(
+            AuditEventType.USER_CREATED,
+            actor_id=actor.id if actor else None,
+            subject_id=user.id,
+            details={"role": str(user.role), "disabled": user.disabled},
+        )
         if self.notices is not None:
             self.notices.account_created(user.id)
         return user
 
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
-        self.check_password_rules(data.password)
+        self.check_password_rules(data.password, username=data.username, email=data.email)
         await self._check_available(username=data.username, email=data.email)
         user = User(
             username=data.username,
@@ -111,7 +135,8 @@ class UserService:
         )
         return await self._save(user)
 
-    async def update(self, user: User, data: UserUpdate) -> User:
+    async def update(self, user: User, data: UserUpdate, *, actor: User | None = None) -> User:
+        """Change a profile: your own (`actor` None), or anyone's by an administrator."""
         changes = data.model_dump(exclude_unset=True)
         await self._check_available(
             username=changes.get("username"), email=changes.get("email"), exclude=user.id
@@ -119,6 +144,7 @@ class UserService:
         if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
             await self.sessions.revoke_all_for_user(user.id, "user_disabled")
         old_email = user.email
+        await self._record_update(user, changes, actor or user)
         for field, value in changes.items():
             if value is not None or field == "full_name":
                 setattr(user, field, value)
@@ -130,6 +156,30 @@ class UserService:
             self.notices.email_changed(user, old_email)
         return saved
 
+    async def _record_update(self, user: User, changes: dict[str, object], actor: User) -> None:
+        changed = sorted(
+            field
+            for field, value in changes.items()
+            if (value is not None or field == "full_name") and getattr(user, field) != value
+        )
+        record = self.audit.record
+        if "role" in changed:
+            details = {"from": str(user.role), "to": str(changes["role"])}
+            await record(
+                AuditEventType.ROLE_CHANGED, actor_id=actor.id, subject_id=user.id, details=details
+            )
+        if "disabled" in changed:
+            event = (
+                AuditEventType.USER_DISABLED if changes["disabled"] else AuditEventType.USER_ENABLED
+            )
+            await record(event, actor_id=actor.id, subject_id=user.id)
+        profile = [field for field in changed if field not in {"role", "disabled"}]
+        if profile:
+            details = {"fields": ",".join(profile)}
+            await record(
+                AuditEventType.USER_UPDATED, actor_id=actor.id, subject_id=user.id, details=details
+            )
+
     async def change_password(
         self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None
     ) -> None:
@@ -138,11 +188,14 @@ class UserService:
             raise UserNotFound
         if not (await self.passwords.verify(old_password, stored.password_hash)).valid:
             raise WrongPassword
-        self.check_password_rules(new_password)
+        self.check_password_rules(new_password, username=stored.username, email=stored.email)
         stored.password_hash = await self.passwords.hash(new_password)
         stored.password_changed_at = stored.updated_at = utcnow()
         await self.users.session.flush()
         await self.sessions.revoke_all_for_user(user.id, "password_changed", keep=current_session)
+        await self.audit.record(
+            AuditEventType.PASSWORD_CHANGED, actor_id=user.id, subject_id=user.id
+        )
 
     async def get(self, username: str) -> User:
         user = await self.users.get_by_username(username)
@@ -175,6 +228,12 @@ class UserService:
         elif not actor.is_admin:
             raise Forbidden
         await self.users.delete(target)
+        await self.audit.record(
+            AuditEventType.USER_DELETED,
+            actor_id=actor.id,
+            subject_id=target.id,
+            details={"username": target.username},
+        )
 
     async def _check_available(
         self, *, username: str | None, email: str | None, exclude: uuid.UUID | None = None
