@@ -25,7 +25,14 @@ async def round_trip(url: str) -> None:
     settings = make_settings(url)
     await upgrade_database(settings)
     tables = await table_names(url)
-    assert {"users", "sessions", "refresh_tokens", "signing_keys"} <= tables
+    assert {
+        "users",
+        "sessions",
+        "refresh_tokens",
+        "signing_keys",
+        "oauth_clients",
+        "token_revocations",
+    } <= tables
     head = await current_revision(settings)
     assert "(head)" in head
 
