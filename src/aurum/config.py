@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     first_admin_email: str | None = None
     first_admin_password: SecretStr | None = None
 
+    # Token service: how often each instance reloads signing keys (rotations made by
+    # `aurum keys rotate` elsewhere) and retires keys whose tokens have all expired.
+    key_refresh_seconds: int = Field(default=60, ge=1, le=3600)
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:

@@ -18,9 +18,14 @@ from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
+from aurum.keys.rotation import key_maintenance
+from aurum.oauth.clients_router import router as oauth_clients_router
+from aurum.oauth.discovery import router as discovery_router
+from aurum.oauth.router import router as oauth_router
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.sessions.router import router as sessions_router
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 
@@ -54,7 +59,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             redis=redis,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
-        yield
+        async with key_maintenance(keys, sessionmaker, settings):
+            yield
     finally:
         passwords.close()
         if redis is not None:
@@ -83,4 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(discovery_router)
+    app.include_router(oauth_router, prefix=API_PREFIX)
+    app.include_router(oauth_clients_router, prefix=API_PREFIX)
+    app.include_router(sessions_router, prefix=API_PREFIX)
     return app

@@ -56,7 +56,10 @@ class AuthService:
         user = await self.authenticate(login, password)
         return await self.start_session(user, client)
 
-    async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:
+    async def start_session(
+        self, user: User, client: ClientInfo, *, client_id: str | None = None, scope: str = ""
+    ) -> TokenResponse:
+        """A new sign-in; `client_id` and `scope` when it comes through an OAuth client."""
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -67,15 +70,20 @@ class AuthService:
             expires_at=now + timedelta(days=self.settings.refresh_token_expire_days),
             user_agent=(client.user_agent or "")[:512] or None,
             ip_address=client.ip_address,
+            client_id=client_id,
+            scope=scope or None,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
-        return self._tokens(user, auth_session.id, refresh_token)
+        return self._tokens(user, auth_session, refresh_token)
 
-    async def refresh(self, refresh_token: str) -> TokenResponse:
+    async def refresh(self, refresh_token: str, *, client_id: str | None = None) -> TokenResponse:
+        """Rotate; a session opened through an OAuth client is refreshed only by that client."""
         found = await self.sessions.find_refresh_token(token_digest(refresh_token))
         if found is None:
             raise InvalidRefreshToken
         token, auth_session, user = found
+        if auth_session.client_id != client_id:
+            raise InvalidRefreshToken
         now = utcnow()
         if auth_session.revoked_at is not None:
             raise InvalidRefreshToken
@@ -90,7 +98,7 @@ class AuthService:
         rotated = new_token()
         await self.sessions.add_refresh_token(auth_session.id, token_digest(rotated))
         await self.sessions.touch(auth_session.id, now)
-        return self._tokens(user, auth_session.id, rotated)
+        return self._tokens(user, auth_session, rotated)
 
     async def logout(self, *, access_token: str | None, refresh_token: str | None) -> None:
         if refresh_token:
@@ -107,8 +115,13 @@ class AuthService:
         if claims.session_id is not None:
             await self.sessions.revoke(claims.session_id, "logout")
 
-    def _tokens(self, user: User, session_id: uuid.UUID, refresh_token: str) -> TokenResponse:
-        access_token, _ = self.access_tokens.issue(str(user.id), session_id=session_id)
+    def _tokens(self, user: User, auth_session: AuthSession, refresh_token: str) -> TokenResponse:
+        access_token, _ = self.access_tokens.issue(
+            str(user.id),
+            session_id=auth_session.id,
+            scope=auth_session.scope or "",
+            client_id=auth_session.client_id,
+        )
         return TokenResponse(
             access_token=access_token,
             expires_in=int(self.access_tokens.ttl.total_seconds()),
