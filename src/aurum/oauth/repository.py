@@ -70,6 +70,7 @@ class ClientRepository:
         row = (
             await self.session.execute(
                 select(OAuthClient, AuthSession, User)
+                .select_from(OAuthClient)
                 .outerjoin(
                     AuthSession,
                     and_(AuthSession.id == session_id, AuthSession.revoked_at.is_(None)),
@@ -89,6 +90,7 @@ class ClientRepository:
         row = (
             await self.session.execute(
                 select(OAuthClient, owner)
+                .select_from(OAuthClient)
                 .outerjoin(
                     owner,
                     and_(owner.client_id == client_id, owner.disabled.is_(False), ~revoked),
