@@ -101,8 +101,8 @@ async def test_update_a_client(clients: OAuthClients, client: httpx.AsyncClient)
 async def test_unknown_client_is_404(clients: OAuthClients, client: httpx.AsyncClient) -> None:
     admin = await clients.admin()
     for method in ("GET", "PATCH", "DELETE"):
-        kwargs = {"json": {"name": "x"}} if method == "PATCH" else {}
-        response = await client.request(method, f"{CLIENTS}/nope", headers=admin, **kwargs)
+        body = {"name": "x"} if method == "PATCH" else None
+        response = await client.request(method, f"{CLIENTS}/nope", headers=admin, json=body)
         assert response.status_code == 404
         assert response.json()["error"] == "client_not_found"
 
