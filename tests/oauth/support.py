@@ -14,8 +14,12 @@ import httpx
 import jwt
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from aurum.main import create_app
+from aurum.models.signing_key import SigningKey
 from tests.conftest import Accounts, make_settings
 
 CLIENTS = "/api/v1/oauth/clients"
@@ -138,3 +142,25 @@ async def live_server(database_url: str, **settings: Any) -> AsyncIterator[tuple
         server.should_exit = True
         await task
         sock.close()
+
+
+@asynccontextmanager
+async def signing_keys_restored(database_url: str) -> AsyncIterator[None]:
+    """Signing keys outlive tests (KEPT_TABLES): undo a test's rotations and retirements."""
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            columns = (SigningKey.kid, SigningKey.superseded_at, SigningKey.retired_at)
+            before = (await connection.execute(select(*columns))).all()
+        yield
+        async with engine.begin() as connection:
+            kept = [row.kid for row in before]
+            await connection.execute(delete(SigningKey).where(SigningKey.kid.not_in(kept)))
+            for row in before:
+                await connection.execute(
+                    update(SigningKey)
+                    .where(SigningKey.kid == row.kid)
+                    .values(superseded_at=row.superseded_at, retired_at=row.retired_at)
+                )
+    finally:
+        await engine.dispose()

@@ -73,7 +73,10 @@ def rotate(
 @keys_app.command("list")
 def list_keys() -> None:
     """Every key: kid, algorithm, status (signs / verifies / retired), dates."""
-    for key in _run(lambda rotation: rotation.list_keys()):
+    keys = _run(lambda rotation: rotation.list_keys())
+    if not keys:
+        typer.echo("No signing keys yet: the service creates one when it first starts.")
+    for key in keys:
         dates = [f"created {key.created_at:%Y-%m-%d %H:%M:%S}Z"]
         if key.superseded_at is not None:
             dates.append(f"superseded {key.superseded_at:%Y-%m-%d %H:%M:%S}Z")
