@@ -66,7 +66,8 @@ async def test_pyjwkclient_verifies_tokens_across_a_rotation(migrated_url: str) 
 
         before = await login()
         claims = await verify_with_jwks(jwks_uri, before, "aurum", base_url)
-        assert claims["sub"] and claims["typ"] == "access"
+        assert claims["sub"]
+        assert claims["typ"] == "access"
 
         async with state.sessionmaker.begin() as db:
             rotation = KeyRotation(SigningKeyRepository(db), state.keys, state.access_tokens.ttl)
