@@ -19,7 +19,7 @@ def key_rows(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
 def test_rotate_list_and_retire(tmp_path: Path) -> None:
     first = aurum(tmp_path, "keys", "rotate")
     assert first.returncode == 0, first.stderr
-    second = aurum(tmp_path, "keys", "rotate", "--algorithm", "ES256")
+    second = aurum(tmp_path, "keys", "rotate", "--algorithm", "ES256", "--handover-seconds", "0")
     assert second.returncode == 0, second.stderr
     rows = key_rows(tmp_path)
     assert [(r[1], r[2] is None, r[3] is None) for r in rows] == [
@@ -28,7 +28,7 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
     ]
     old, new = rows[0][0], rows[1][0]
     assert new in second.stdout
-    assert f"{old} now only verifies" in second.stdout
+    assert f"{old} signs for 0 more seconds, then only verifies" in second.stdout
 
     listed = aurum(tmp_path, "keys", "list").stdout
     # Key material never leaves the database: only kids and dates are shown.
@@ -50,6 +50,12 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
     assert retired.returncode == 0, retired.stderr
     assert key_rows(tmp_path)[0][3] is not None
     assert "retired" in aurum(tmp_path, "keys", "list").stdout.splitlines()[0]
+
+    # By default the current key keeps signing while every instance loads the new one.
+    third = aurum(tmp_path, "keys", "rotate")
+    assert f"{new} signs for 70 more seconds" in third.stdout
+    statuses = [line.split()[2] for line in aurum(tmp_path, "keys", "list").stdout.splitlines()]
+    assert statuses == ["retired", "signs", "next"]
 
 
 def test_unknown_algorithm(tmp_path: Path) -> None:

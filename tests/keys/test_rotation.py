@@ -121,6 +121,27 @@ async def test_retiring_one_key_at_once(
     assert (await client.get(ME, headers=bearer(before["access_token"]))).status_code == 401
 
 
+async def test_the_old_key_signs_until_the_hand_over(
+    accounts: Accounts, client: httpx.AsyncClient, state: AppState
+) -> None:
+    await accounts.register("juan")
+    old_kid = state.keys.signing_key.kid
+    async with state.sessionmaker.begin() as db:
+        new_key, superseded = await _rotation(state, db).rotate("EdDSA", timedelta(hours=1))
+    assert superseded == [old_kid]
+    await maintain_keys_once(state.keys, state.sessionmaker, state.access_tokens.ttl)
+
+    # Published before it is used, so verifiers have it by the time tokens carry it.
+    published = [key["kid"] for key in (await client.get(JWKS)).json()["keys"]]
+    assert published == [new_key.kid, old_kid]
+    assert kid((await accounts.login("juan"))["access_token"]) == old_kid
+
+    # Once the hand-over time has passed, the new key signs.
+    await age_superseded_keys(state, timedelta(seconds=1))
+    await maintain_keys_once(state.keys, state.sessionmaker, state.access_tokens.ttl)
+    assert kid((await accounts.login("juan"))["access_token"]) == new_key.kid
+
+
 async def test_other_instances_pick_up_a_rotation(
     accounts: Accounts, state: AppState, make_app: AppFactory
 ) -> None:

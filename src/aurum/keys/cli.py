@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
 import typer
 
 from aurum.config import get_settings
 from aurum.db import migrate
+from aurum.db.base import utcnow
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import AppError
 from aurum.keys.repository import SigningKeyRepository
-from aurum.keys.rotation import KeyRotation
+from aurum.keys.rotation import KeyRotation, default_handover
 from aurum.models.signing_key import SigningKey
 from aurum.security.keys import KeyStore
 
@@ -46,10 +47,14 @@ def _run(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
         raise typer.Exit(code=1) from exc
 
 
-def _status(key: SigningKey) -> str:
+def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
     if key.retired_at is not None:
         return "retired"
-    return "verifies" if key.superseded_at is not None else "signs"
+    if key.kid == signer:
+        return "signs"
+    if key.superseded_at is None or key.superseded_at > now:
+        return "next"  # signs once the current key's hand-over time has passed
+    return "verifies"
 
 
 @keys_app.command("rotate")
@@ -57,17 +62,33 @@ def rotate(
     algorithm: Annotated[
         str | None, typer.Option(help="EdDSA or ES256 (default: SIGNING_ALGORITHM).")
     ] = None,
+    handover_seconds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Seconds until the new key signs (default: KEY_REFRESH_SECONDS + 10, so "
+            "every instance has loaded it first). 0 on a single instance.",
+        ),
+    ] = None,
 ) -> None:
-    """Add a key that signs from now on; older keys verify until their tokens expire."""
+    """Add a key that signs after a hand-over; older keys verify until their tokens expire."""
     settings = get_settings()
     chosen = algorithm or settings.signing_algorithm
     if chosen not in {"EdDSA", "ES256"}:
         typer.echo("error: the algorithm must be EdDSA or ES256", err=True)
         raise typer.Exit(code=2)
-    key, superseded = _run(lambda rotation: rotation.rotate(chosen))
-    typer.echo(f"New signing key {key.kid} ({key.algorithm}).")
+    handover = (
+        default_handover(settings)
+        if handover_seconds is None
+        else timedelta(seconds=handover_seconds)
+    )
+    key, superseded = _run(lambda rotation: rotation.rotate(chosen, handover))
+    typer.echo(f"New signing key {key.kid} ({key.algorithm}), published now.")
     for kid in superseded:
-        typer.echo(f"{kid} now only verifies; it is retired once its tokens have expired.")
+        typer.echo(
+            f"{kid} signs for {int(handover.total_seconds())} more seconds, then only "
+            "verifies; it is retired once its tokens have expired."
+        )
 
 
 @keys_app.command("list")
@@ -76,13 +97,23 @@ def list_keys() -> None:
     keys = _run(lambda rotation: rotation.list_keys())
     if not keys:
         typer.echo("No signing keys yet: the service creates one when it first starts.")
+    now = utcnow()
+    signer = next(
+        (
+            k.kid
+            for k in keys
+            if k.retired_at is None and (k.superseded_at is None or k.superseded_at > now)
+        ),
+        None,
+    )
     for key in keys:
         dates = [f"created {key.created_at:%Y-%m-%d %H:%M:%S}Z"]
         if key.superseded_at is not None:
             dates.append(f"superseded {key.superseded_at:%Y-%m-%d %H:%M:%S}Z")
         if key.retired_at is not None:
             dates.append(f"retired {key.retired_at:%Y-%m-%d %H:%M:%S}Z")
-        typer.echo(f"{key.kid}  {key.algorithm:<5}  {_status(key):<8}  {', '.join(dates)}")
+        status = _status(key, signer, now)
+        typer.echo(f"{key.kid}  {key.algorithm:<5}  {status:<8}  {', '.join(dates)}")
 
 
 @keys_app.command("retire")

@@ -34,12 +34,12 @@ class SigningKeyRepository:
         self.session.add(key)
         await self.session.flush()
 
-    async def supersede_signers(self, now: datetime) -> list[str]:
-        """Every key that signs now stops signing; it still verifies."""
+    async def supersede_signers(self, at: datetime) -> list[str]:
+        """Every key not yet superseded stops signing `at`; it still verifies after."""
         rows = await self.session.scalars(
             update(SigningKey)
             .where(SigningKey.superseded_at.is_(None), SigningKey.retired_at.is_(None))
-            .values(superseded_at=now)
+            .values(superseded_at=at)
             .returning(SigningKey.kid)
             .execution_options(synchronize_session=False)
         )

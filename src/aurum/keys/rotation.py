@@ -1,7 +1,9 @@
-"""Rotation: a new key signs from now on; the old ones verify until their tokens expire.
+"""Rotation: a new key signs from the hand-over on; old ones verify until their tokens expire.
 
-Each instance reloads its keys every KEY_REFRESH_SECONDS (and at once on an unknown kid),
-and retires keys whose tokens have all expired. Never commits.
+Each instance reloads its keys every KEY_REFRESH_SECONDS (and on an unknown kid), and
+retires keys whose tokens have all expired. A hand-over a little longer than that interval
+means no instance signs with a key that another instance (or a verifier) has not seen.
+Never commits.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ logger = logging.getLogger(__name__)
 
 # Tokens live for the access-token lifetime; this covers clock skew between instances.
 RETIRE_MARGIN = timedelta(minutes=1)
+# Time for the slowest instance's periodic reload to finish, on top of its interval.
+HANDOVER_MARGIN = timedelta(seconds=10)
+
+
+def default_handover(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.key_refresh_seconds) + HANDOVER_MARGIN
 
 
 class KeyRotation:
@@ -34,10 +42,12 @@ class KeyRotation:
         self.store = store
         self.token_ttl = token_ttl
 
-    async def rotate(self, algorithm: str) -> tuple[SigningKey, list[str]]:
-        """Add a key that signs from now on; returns it and the keys it supersedes."""
-        now = utcnow()
-        superseded = await self.keys.supersede_signers(now)
+    async def rotate(
+        self, algorithm: str, handover: timedelta = timedelta(0)
+    ) -> tuple[SigningKey, list[str]]:
+        """Add a key that signs once `handover` has passed; returns it and the keys it
+        supersedes (they sign until then, and verify until their tokens expire)."""
+        superseded = await self.keys.supersede_signers(utcnow() + handover)
         key = self.store.new_key(algorithm)
         await self.keys.add(key)
         await self.retire_expired()
