@@ -102,14 +102,15 @@ async def test_wrong_secret_is_invalid_client(
         "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(),
         "Basic " + base64.b64encode(b"unknown-client:secret").decode(),
         "Basic ",
+        b"Basic \xc3\xa9t\xc3\xa9".decode("latin-1"),
     ],
 )
 async def test_malformed_or_unknown_basic_credentials(
     client: httpx.AsyncClient, authorization: str
 ) -> None:
-    response = await client.post(
-        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": authorization}
-    )
+    # Header bytes as sent: non-ASCII ones included.
+    headers = [(b"Authorization", authorization.encode("latin-1"))]
+    response = await client.post(TOKEN, data={"grant_type": "client_credentials"}, headers=headers)
     assert_oauth_error(response, 401, "invalid_client")
     assert response.headers["www-authenticate"].startswith("Basic")
 

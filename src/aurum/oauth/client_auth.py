@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
@@ -23,7 +22,7 @@ class ClientCredentials:
 def _from_basic(credentials: str) -> ClientCredentials:
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not base64 (binascii.Error), not ASCII, not UTF-8
         raise InvalidClient from exc
     client_id, colon, secret = decoded.partition(":")
     if not colon or not client_id or not secret:

@@ -20,27 +20,29 @@ TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
 TokenTypeHintForm = Annotated[TokenTypeHintRequest, Depends(oauth_form(TokenTypeHintRequest))]
 
 
-def get_client_service(db: SessionDep) -> ClientService:
+async def get_client_service(db: SessionDep) -> ClientService:
     return ClientService(ClientRepository(db))
 
 
-def get_grant_service(db: SessionDep, state: AppStateDep, auth: AuthServiceDep) -> GrantService:
+async def get_grant_service(
+    db: SessionDep, state: AppStateDep, auth: AuthServiceDep
+) -> GrantService:
     return GrantService(ClientRepository(db), SessionRepository(db), auth, state.access_tokens)
 
 
-def get_token_introspection(db: SessionDep, state: AppStateDep) -> TokenIntrospection:
+async def get_token_introspection(db: SessionDep, state: AppStateDep) -> TokenIntrospection:
     return TokenIntrospection(
         ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings
     )
 
 
-def token_client(request: Request, form: TokenForm) -> ClientCredentials:
+async def token_client(request: Request, form: TokenForm) -> ClientCredentials:
     return read_client_credentials(
         request.headers.get("authorization"), form.client_id, form.client_secret
     )
 
 
-def hint_client(request: Request, form: TokenTypeHintForm) -> ClientCredentials:
+async def hint_client(request: Request, form: TokenTypeHintForm) -> ClientCredentials:
     return read_client_credentials(
         request.headers.get("authorization"), form.client_id, form.client_secret
     )

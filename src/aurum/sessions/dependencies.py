@@ -14,7 +14,7 @@ from aurum.sessions.service import SessionService
 from aurum.users.repository import UserRepository
 
 
-def get_session_service(db: SessionDep, state: AppStateDep) -> SessionService:
+async def get_session_service(db: SessionDep, state: AppStateDep) -> SessionService:
     return SessionService(
         SessionRepository(db), UserSessionRepository(db), UserRepository(db), state.settings
     )
