@@ -29,8 +29,8 @@ from aurum.config import Environment, Settings, normalize_database_url
 from aurum.db.base import Base
 from aurum.db.migrate import upgrade_database
 from aurum.main import create_app
-from aurum.users.repository import UserRepository
 from aurum.models import __all__ as _models  # noqa: F401 - every table on the metadata
+from aurum.users.repository import UserRepository
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Redis goes with PostgreSQL (the production pair); SQLite runs keep that state in memory.

@@ -28,6 +28,7 @@ async def round_trip(url: str) -> None:
     assert {"users", "sessions", "refresh_tokens", "signing_keys", "external_identities"} <= tables
     assert {"account_tokens", "mfa_totp", "mfa_recovery_codes"} <= tables
     assert "audit_events" in tables
+    assert {"oauth_clients", "token_revocations"} <= tables
     head = await current_revision(settings)
     assert "(head)" in head
 

@@ -15,11 +15,13 @@ from aurum.config import get_settings
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import AppError
+from aurum.keys.cli import keys_app
 from aurum.security.passwords import PasswordHasher
 
 app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
 
 
 @app.callback()

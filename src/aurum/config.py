@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     login_delay_base_seconds: int = Field(default=1, ge=1, le=3600)
     login_delay_max_seconds: int = Field(default=900, ge=1, le=86400)
     login_account_failures_per_hour: int = Field(default=100, ge=1, le=100_000)
+    # Token service: how often each instance reloads signing keys (rotations made by
+    # `aurum keys rotate` elsewhere) and retires keys whose tokens have all expired.
+    key_refresh_seconds: int = Field(default=60, ge=1, le=3600)
 
     @model_validator(mode="before")
     @classmethod

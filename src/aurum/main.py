@@ -20,14 +20,19 @@ from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
+from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
+from aurum.oauth.clients_router import router as oauth_clients_router
+from aurum.oauth.discovery import router as discovery_router
+from aurum.oauth.router import router as oauth_router
 from aurum.rate_limits.limiter import RateLimiter, build_storage
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.sessions.router import router as sessions_router
 from aurum.sso.authenticator import SsoAuthenticator
 from aurum.sso.introspection import build_http_client
 from aurum.sso.router import router as sso_router
@@ -79,7 +84,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             rate_limiter=rate_limiter,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
-        yield
+        async with key_maintenance(keys, sessionmaker, settings):
+            yield
     finally:
         await mail.close(grace=MAIL_DRAIN_SECONDS)
         passwords.close()
@@ -116,4 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mfa_login_router, prefix=API_PREFIX)
     app.include_router(mfa_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(discovery_router)
+    app.include_router(oauth_router, prefix=API_PREFIX)
+    app.include_router(oauth_clients_router, prefix=API_PREFIX)
+    app.include_router(sessions_router, prefix=API_PREFIX)
     return app

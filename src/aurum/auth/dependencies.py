@@ -12,12 +12,14 @@ from fastapi.security import OAuth2PasswordBearer
 from aurum.app_state import AppStateDep
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
+from aurum.auth.errors import UserTokenRequired
 from aurum.auth.repository import SessionRepository
 from aurum.auth.service import AuthService, ClientInfo
 from aurum.db.session import SessionDep
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
 from aurum.mfa.challenge import MfaChallenger
 from aurum.models.user import User
+from aurum.oauth.principal import ServicePrincipal, is_service_token, load_service_principal
 from aurum.security.access_tokens import AccessClaims, TokenRejected
 from aurum.sso.dependencies import authenticate_external_token
 from aurum.users.repository import UserRepository
@@ -29,6 +31,8 @@ BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """A signed-in user (a user's access token)."""
+
     user: User
     claims: AccessClaims
 
@@ -37,7 +41,12 @@ class Principal:
         return self.claims.session_id
 
 
-async def get_principal(token: BearerToken, state: AppStateDep, db: SessionDep) -> Principal:
+# Whoever presents a valid access token: a user, or a service client (client credentials).
+Caller = Principal | ServicePrincipal
+
+
+async def get_caller(token: BearerToken, state: AppStateDep, db: SessionDep) -> Caller:
+    """Verify the token and, in one query, that its session (or client) is still live."""
     if not token:
         raise NotAuthenticated
     external = await authenticate_external_token(token, state, db)
@@ -45,8 +54,13 @@ async def get_principal(token: BearerToken, state: AppStateDep, db: SessionDep) 
         return Principal(user=external.user, claims=external.claims)
     try:
         claims = await state.access_tokens.decode(token)
+    except TokenRejected as exc:
+        raise InvalidToken from exc
+    if is_service_token(claims):
+        return await load_service_principal(db, claims)
+    try:
         user_id = uuid.UUID(claims.subject)
-    except (TokenRejected, ValueError) as exc:
+    except ValueError as exc:
         raise InvalidToken from exc
     if claims.session_id is None:
         raise InvalidToken
@@ -54,6 +68,15 @@ async def get_principal(token: BearerToken, state: AppStateDep, db: SessionDep) 
     if user is None or user.disabled:
         raise InvalidToken
     return Principal(user=user, claims=claims)
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_principal(caller: CurrentCaller) -> Principal:
+    if isinstance(caller, ServicePrincipal):
+        raise UserTokenRequired
+    return caller
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -17,6 +17,9 @@ class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def get(self, session_id: uuid.UUID) -> AuthSession | None:
+        return await self.session.get(AuthSession, session_id)
+
     async def add(self, auth_session: AuthSession, token_hash: str) -> None:
         self.session.add(auth_session)
         await self.session.flush()

@@ -34,6 +34,9 @@ class ClientInfo:
 
 
 class SecondFactor(Protocol):
+    async def enabled(self, user: User) -> bool:
+        """Whether the user has a second factor turned on."""
+
     async def challenge(self, user: User) -> MfaRequired | None:
         """A sign-in challenge when the user has a second factor; None otherwise."""
 
@@ -101,6 +104,9 @@ class AuthService:
                 AuditEventType.SIGN_IN_LOCKED, subject_id=subject, details=details
             )
 
+    async def requires_second_factor(self, user: User) -> bool:
+        return self.second_factor is not None and await self.second_factor.enabled(user)
+
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
@@ -111,8 +117,12 @@ class AuthService:
                 return challenge
         return await self.start_session(user, client)
 
-    async def start_session(self, user: User, client: ClientInfo) -> TokenResponse:
-        """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens."""
+    async def start_session(
+        self, user: User, client: ClientInfo, *, client_id: str | None = None, scope: str = ""
+    ) -> TokenResponse:
+        """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens.
+
+        `client_id` and `scope` when it comes through an OAuth client."""
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -123,6 +133,8 @@ class AuthService:
             expires_at=now + timedelta(days=self.settings.refresh_token_expire_days),
             user_agent=(client.user_agent or "")[:512] or None,
             ip_address=client.ip_address,
+            client_id=client_id,
+            scope=scope or None,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
         await self.audit.record(
@@ -131,14 +143,17 @@ class AuthService:
             subject_id=user.id,
             details={"session_id": str(auth_session.id)},
         )
-        return self._tokens(user, auth_session.id, refresh_token)
+        return self._tokens(user, auth_session, refresh_token)
 
-    async def refresh(self, refresh_token: str) -> TokenResponse:
+    async def refresh(self, refresh_token: str, *, client_id: str | None = None) -> TokenResponse:
+        """Rotate; a session opened through an OAuth client is refreshed only by that client."""
         found = await self.sessions.find_refresh_token(token_digest(refresh_token))
         if found is None:
             raise InvalidRefreshToken
         token, auth_session, user = found
         await self.limiter.hit("refresh.account", account_key(user.id.hex), REFRESH_PER_ACCOUNT)
+        if auth_session.client_id != client_id:
+            raise InvalidRefreshToken
         now = utcnow()
         if auth_session.revoked_at is not None:
             raise InvalidRefreshToken
@@ -158,7 +173,7 @@ class AuthService:
         rotated = new_token()
         await self.sessions.add_refresh_token(auth_session.id, token_digest(rotated))
         await self.sessions.touch(auth_session.id, now)
-        return self._tokens(user, auth_session.id, rotated)
+        return self._tokens(user, auth_session, rotated)
 
     async def logout(self, *, access_token: str | None, refresh_token: str | None) -> None:
         if refresh_token:
@@ -184,8 +199,13 @@ class AuthService:
                 details={"session_id": str(session_id), "reason": "logout"},
             )
 
-    def _tokens(self, user: User, session_id: uuid.UUID, refresh_token: str) -> TokenResponse:
-        access_token, _ = self.access_tokens.issue(str(user.id), session_id=session_id)
+    def _tokens(self, user: User, auth_session: AuthSession, refresh_token: str) -> TokenResponse:
+        access_token, _ = self.access_tokens.issue(
+            str(user.id),
+            session_id=auth_session.id,
+            scope=auth_session.scope or "",
+            client_id=auth_session.client_id,
+        )
         return TokenResponse(
             access_token=access_token,
             expires_in=int(self.access_tokens.ttl.total_seconds()),

@@ -25,6 +25,9 @@ class MfaChallenger:
     def for_session(cls, db: AsyncSession, settings: Settings) -> MfaChallenger:
         return cls(MfaRepository(db), AccountTokenService(AccountTokenRepository(db)), settings)
 
+    async def enabled(self, user: User) -> bool:
+        return await self.mfa.is_enabled(user.id)
+
     async def challenge(self, user: User) -> MfaRequired | None:
         if not await self.mfa.is_enabled(user.id):
             return None

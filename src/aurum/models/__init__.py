@@ -5,6 +5,7 @@ from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.external_identity import ExternalIdentity
 from aurum.models.mfa import RecoveryCode, TotpCredential
+from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.signing_key import SigningKey
 from aurum.models.user import Role, User
 
@@ -13,11 +14,13 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "ExternalIdentity",
+    "OAuthClient",
     "RecoveryCode",
     "RefreshToken",
     "Role",
     "SigningKey",
     "TokenPurpose",
+    "TokenRevocation",
     "TotpCredential",
     "User",
 ]

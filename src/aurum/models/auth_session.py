@@ -24,6 +24,11 @@ class AuthSession(UUIDPrimaryKey, Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     user_agent: Mapped[str | None] = mapped_column(String(512))
     ip_address: Mapped[str | None] = mapped_column(String(64))
+    # Sign-ins through the OAuth token endpoint: the client and the scope it was granted.
+    client_id: Mapped[str | None] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str | None] = mapped_column(String(1024))
 
 
 class RefreshToken(UUIDPrimaryKey, Base):

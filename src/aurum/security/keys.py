@@ -1,7 +1,9 @@
 """Asymmetric signing keys: created, encrypted at rest, loaded once and kept in memory.
 
-The newest key that is not superseded signs; every key that is not retired verifies. Other
-instances pick up a rotation when they meet an unknown `kid` (or on `refresh()`).
+Every key that is not retired verifies. The oldest key not yet superseded signs: a rotation
+supersedes the current key at a hand-over time a little in the future, so every instance
+has loaded (and every verifier can fetch) the new key before any token is signed with it.
+Instances pick up a rotation on `refresh()` (periodic) or when they meet an unknown `kid`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class LoadedKey:
     public_key: PublicKey
     public_jwk: dict[str, Any]
     created_at: datetime
-    private_key: PrivateKey | None  # None for keys that only verify
+    superseded_at: datetime | None  # signs until then (a future time during a hand-over)
+    private_key: PrivateKey | None
 
 
 class KeyStore:
@@ -69,15 +72,20 @@ class KeyStore:
         self._sessionmaker = sessionmaker
         self._fernet = derive_fernet(secret, "aurum signing keys")
         self._keys: dict[str, LoadedKey] = {}
-        self._signing: LoadedKey | None = None
+        self._newest: LoadedKey | None = None
         self._last_refresh = 0.0
 
     @property
     def signing_key(self) -> LoadedKey:
-        if self._signing is None:
+        now = utcnow()
+        for key in self._keys.values():  # oldest first
+            if key.superseded_at is None or key.superseded_at > now:
+                return key
+        # Not reloaded since the hand-over (database away): the old key still verifies.
+        if self._newest is None:
             msg = "no signing key loaded"
             raise RuntimeError(msg)
-        return self._signing
+        return self._newest
 
     def get(self, kid: str) -> LoadedKey | None:
         return self._keys.get(kid)
@@ -88,7 +96,7 @@ class KeyStore:
     async def ensure_signing_key(self, algorithm: str) -> None:
         """Load the keys; create the first one on a fresh database."""
         await self.refresh()
-        if self._signing is None:
+        if self._newest is None:
             async with self._sessionmaker.begin() as session:
                 session.add(self.new_key(algorithm))
             await self.refresh()
@@ -119,8 +127,7 @@ class KeyStore:
             )
             keys = {row.kid: self._load(row) for row in rows}
         self._keys = keys
-        signers = [k for k in keys.values() if k.private_key is not None]
-        self._signing = signers[-1] if signers else None
+        self._newest = list(keys.values())[-1] if keys else None
         self._last_refresh = time.monotonic()
 
     async def refresh_if_stale(self) -> bool:
@@ -144,5 +151,6 @@ class KeyStore:
             public_key=private_key.public_key(),
             public_jwk=row.public_jwk,
             created_at=row.created_at,
-            private_key=None if row.superseded_at is not None else private_key,
+            superseded_at=row.superseded_at,
+            private_key=private_key,
         )

@@ -1,0 +1,1 @@
+"""Signing-key lifecycle: rotation, retirement, and each instance keeping its keys current."""

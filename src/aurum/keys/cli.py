@@ -1,0 +1,132 @@
+"""`aurum keys`: rotate, list and retire the token signing keys."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Annotated, TypeVar
+
+import typer
+
+from aurum.config import get_settings
+from aurum.db import migrate
+from aurum.db.base import utcnow
+from aurum.db.session import build_engine, build_sessionmaker
+from aurum.errors import AppError
+from aurum.keys.repository import SigningKeyRepository
+from aurum.keys.rotation import KeyRotation, default_handover
+from aurum.models.signing_key import SigningKey
+from aurum.security.keys import KeyStore
+
+keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+async def _with_rotation(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
+    settings = get_settings()
+    if settings.migrate_on_start:
+        await migrate.upgrade_database(settings)
+    engine = build_engine(settings)
+    try:
+        sessionmaker = build_sessionmaker(engine)
+        store = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
+        ttl = timedelta(minutes=settings.access_token_expire_minutes)
+        async with sessionmaker.begin() as db:
+            return await action(KeyRotation(SigningKeyRepository(db), store, ttl))
+    finally:
+        await engine.dispose()
+
+
+def _run(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(_with_rotation(action))
+    except AppError as exc:
+        typer.echo(f"error: {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(code=1) from exc
+
+
+def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
+    if key.retired_at is not None:
+        return "retired"
+    if key.kid == signer:
+        return "signs"
+    if key.superseded_at is None or key.superseded_at > now:
+        return "next"  # signs once the current key's hand-over time has passed
+    return "verifies"
+
+
+@keys_app.command("rotate")
+def rotate(
+    algorithm: Annotated[
+        str | None, typer.Option(help="EdDSA or ES256 (default: SIGNING_ALGORITHM).")
+    ] = None,
+    handover_seconds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Seconds until the new key signs (default: KEY_REFRESH_SECONDS + 10, so "
+            "every instance has loaded it first). 0 on a single instance.",
+        ),
+    ] = None,
+) -> None:
+    """Add a key that signs after a hand-over; older keys verify until their tokens expire."""
+    settings = get_settings()
+    chosen = algorithm or settings.signing_algorithm
+    if chosen not in {"EdDSA", "ES256"}:
+        typer.echo("error: the algorithm must be EdDSA or ES256", err=True)
+        raise typer.Exit(code=2)
+    handover = (
+        default_handover(settings)
+        if handover_seconds is None
+        else timedelta(seconds=handover_seconds)
+    )
+    key, superseded = _run(lambda rotation: rotation.rotate(chosen, handover))
+    typer.echo(f"New signing key {key.kid} ({key.algorithm}), published now.")
+    for kid in superseded:
+        typer.echo(
+            f"{kid} signs for {int(handover.total_seconds())} more seconds, then only "
+            "verifies; it is retired once its tokens have expired."
+        )
+
+
+@keys_app.command("list")
+def list_keys() -> None:
+    """Every key: kid, algorithm, status (signs / verifies / retired), dates."""
+    keys = _run(lambda rotation: rotation.list_keys())
+    if not keys:
+        typer.echo("No signing keys yet: the service creates one when it first starts.")
+    now = utcnow()
+    signer = next(
+        (
+            k.kid
+            for k in keys
+            if k.retired_at is None and (k.superseded_at is None or k.superseded_at > now)
+        ),
+        None,
+    )
+    for key in keys:
+        dates = [f"created {key.created_at:%Y-%m-%d %H:%M:%S}Z"]
+        if key.superseded_at is not None:
+            dates.append(f"superseded {key.superseded_at:%Y-%m-%d %H:%M:%S}Z")
+        if key.retired_at is not None:
+            dates.append(f"retired {key.retired_at:%Y-%m-%d %H:%M:%S}Z")
+        status = _status(key, signer, now)
+        typer.echo(f"{key.kid}  {key.algorithm:<5}  {status:<8}  {', '.join(dates)}")
+
+
+@keys_app.command("retire")
+def retire(
+    kid: Annotated[
+        str | None,
+        typer.Argument(help="Retire this key now, even if its tokens have not expired."),
+    ] = None,
+) -> None:
+    """Retire superseded keys whose tokens have expired (or one key now, by kid)."""
+    if kid is None:
+        retired = _run(lambda rotation: rotation.retire_expired())
+        typer.echo("\n".join(f"Retired {k}." for k in retired) or "Nothing to retire.")
+        return
+    key = _run(lambda rotation: rotation.retire(kid))
+    typer.echo(f"Retired {key.kid}; its tokens are refused within KEY_REFRESH_SECONDS.")

@@ -1,0 +1,110 @@
+"""Rotation: a new key signs from the hand-over on; old ones verify until their tokens expire.
+
+Each instance reloads its keys every KEY_REFRESH_SECONDS (and on an unknown kid), and
+retires keys whose tokens have all expired. A hand-over a little longer than that interval
+means no instance signs with a key that another instance (or a verifier) has not seen.
+Never commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from aurum.config import Settings
+from aurum.db.base import utcnow
+from aurum.keys.errors import KeyNotFound, SigningKeyInUse
+from aurum.keys.repository import SigningKeyRepository
+from aurum.models.signing_key import SigningKey
+from aurum.security.keys import KeyMaterialError, KeyStore
+
+logger = logging.getLogger(__name__)
+
+# Tokens live for the access-token lifetime; this covers clock skew between instances.
+RETIRE_MARGIN = timedelta(minutes=1)
+# Time for the slowest instance's periodic reload to finish, on top of its interval.
+HANDOVER_MARGIN = timedelta(seconds=10)
+
+
+def default_handover(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.key_refresh_seconds) + HANDOVER_MARGIN
+
+
+class KeyRotation:
+    def __init__(self, keys: SigningKeyRepository, store: KeyStore, token_ttl: timedelta) -> None:
+        self.keys = keys
+        self.store = store
+        self.token_ttl = token_ttl
+
+    async def rotate(
+        self, algorithm: str, handover: timedelta = timedelta(0)
+    ) -> tuple[SigningKey, list[str]]:
+        """Add a key that signs once `handover` has passed; returns it and the keys it
+        supersedes (they sign until then, and verify until their tokens expire)."""
+        superseded = await self.keys.supersede_signers(utcnow() + handover)
+        key = self.store.new_key(algorithm)
+        await self.keys.add(key)
+        await self.retire_expired()
+        return key, superseded
+
+    async def retire_expired(self) -> list[str]:
+        """Retire superseded keys once every token they signed has expired."""
+        now = utcnow()
+        return await self.keys.retire_superseded_before(now - self.token_ttl - RETIRE_MARGIN, now)
+
+    async def retire(self, kid: str) -> SigningKey:
+        """Retire one key now (a compromised key): its tokens stop being accepted."""
+        key = await self.keys.get(kid)
+        if key is None:
+            raise KeyNotFound
+        if key.superseded_at is None:
+            raise SigningKeyInUse
+        if key.retired_at is None:
+            key.retired_at = utcnow()
+            await self.keys.session.flush()
+        return key
+
+    async def list_keys(self) -> list[SigningKey]:
+        return await self.keys.list_all()
+
+
+async def maintain_keys_once(
+    store: KeyStore, sessionmaker: async_sessionmaker[AsyncSession], token_ttl: timedelta
+) -> None:
+    """Retire what has expired, then reload: picks up rotations made elsewhere."""
+    async with sessionmaker.begin() as db:
+        await KeyRotation(SigningKeyRepository(db), store, token_ttl).retire_expired()
+    await store.refresh()
+
+
+async def _maintain_keys(
+    store: KeyStore, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    ttl = timedelta(minutes=settings.access_token_expire_minutes)
+    while True:
+        await asyncio.sleep(settings.key_refresh_seconds)
+        try:
+            await maintain_keys_once(store, sessionmaker, ttl)
+        except (SQLAlchemyError, OSError, KeyMaterialError) as exc:
+            # The database may be briefly away; the keys in memory keep working.
+            logger.warning("signing keys not refreshed: %s", type(exc).__name__)
+
+
+@asynccontextmanager
+async def key_maintenance(
+    store: KeyStore, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> AsyncIterator[None]:
+    """Run the periodic key refresh while the application runs."""
+    task = asyncio.create_task(_maintain_keys(store, sessionmaker, settings))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,1 @@
+"""The token service's OAuth 2.0 side: clients, the token endpoint, introspection, revocation."""

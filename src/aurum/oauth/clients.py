@@ -1,0 +1,73 @@
+"""Registering and managing OAuth clients (admins). Never commits."""
+
+from __future__ import annotations
+
+import secrets
+
+from aurum.db.base import utcnow
+from aurum.models.oauth_client import OAuthClient
+from aurum.oauth.errors import ClientNotFound, InvalidClientMetadata
+from aurum.oauth.repository import ClientRepository
+from aurum.oauth.schemas import ClientCreate, ClientUpdate
+from aurum.security.opaque_tokens import new_token, token_digest
+
+
+def _check_rules(client: OAuthClient) -> None:
+    if "password" in client.grant_types and not client.first_party:
+        raise InvalidClientMetadata
+
+
+class ClientService:
+    def __init__(self, clients: ClientRepository) -> None:
+        self.clients = clients
+
+    async def create(self, data: ClientCreate) -> tuple[OAuthClient, str]:
+        """A new client and its secret, which is returned here once and stored hashed."""
+        secret = new_token()
+        client = OAuthClient(
+            client_id=secrets.token_urlsafe(18),
+            secret_hash=token_digest(secret),
+            name=data.name,
+            grant_types=data.grant_types,
+            scopes=data.scopes,
+            first_party=data.first_party,
+            disabled=False,
+        )
+        _check_rules(client)
+        return await self.clients.add(client), secret
+
+    async def list_page(self, *, limit: int, offset: int) -> list[OAuthClient]:
+        return await self.clients.list_page(limit=limit, offset=offset)
+
+    async def get(self, client_id: str) -> OAuthClient:
+        client = await self.clients.get(client_id)
+        if client is None:
+            raise ClientNotFound
+        return client
+
+    async def update(self, client_id: str, data: ClientUpdate) -> OAuthClient:
+        """Disabling a client ends its sign-ins; its service tokens stop being accepted."""
+        client = await self.get(client_id)
+        was_disabled = client.disabled
+        for field, value in data.model_dump(exclude_unset=True).items():
+            if value is not None:
+                setattr(client, field, value)
+        _check_rules(client)
+        client.updated_at = utcnow()
+        if client.disabled and not was_disabled:
+            await self.clients.revoke_sessions(client.client_id, "client_disabled")
+        await self.clients.session.flush()
+        return client
+
+    async def new_secret(self, client_id: str) -> tuple[OAuthClient, str]:
+        """Replace the secret; the old one stops working at once, issued tokens do not."""
+        client = await self.get(client_id)
+        secret = new_token()
+        client.secret_hash = token_digest(secret)
+        client.updated_at = utcnow()
+        await self.clients.session.flush()
+        return client, secret
+
+    async def delete(self, client_id: str) -> None:
+        """Its sessions and revocation records go with it (foreign keys cascade)."""
+        await self.clients.delete(await self.get(client_id))

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from aurum.app_state import AppStateDep
+from aurum.auth.dependencies import AuthServiceDep
+from aurum.auth.repository import SessionRepository
+from aurum.db.session import SessionDep
+from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
+from aurum.oauth.clients import ClientService
+from aurum.oauth.form import oauth_form
+from aurum.oauth.grants import GrantService
+from aurum.oauth.introspection import TokenIntrospection
+from aurum.oauth.repository import ClientRepository
+from aurum.oauth.schemas import TokenRequest, TokenTypeHintRequest
+
+TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
+TokenTypeHintForm = Annotated[TokenTypeHintRequest, Depends(oauth_form(TokenTypeHintRequest))]
+
+
+async def get_client_service(db: SessionDep) -> ClientService:
+    return ClientService(ClientRepository(db))
+
+
+async def get_grant_service(
+    db: SessionDep, state: AppStateDep, auth: AuthServiceDep
+) -> GrantService:
+    return GrantService(ClientRepository(db), SessionRepository(db), auth, state.access_tokens)
+
+
+async def get_token_introspection(db: SessionDep, state: AppStateDep) -> TokenIntrospection:
+    return TokenIntrospection(
+        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings
+    )
+
+
+async def token_client(request: Request, form: TokenForm) -> ClientCredentials:
+    return read_client_credentials(
+        request.headers.get("authorization"), form.client_id, form.client_secret
+    )
+
+
+async def hint_client(request: Request, form: TokenTypeHintForm) -> ClientCredentials:
+    return read_client_credentials(
+        request.headers.get("authorization"), form.client_id, form.client_secret
+    )
+
+
+ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
+GrantServiceDep = Annotated[GrantService, Depends(get_grant_service)]
+TokenIntrospectionDep = Annotated[TokenIntrospection, Depends(get_token_introspection)]
+TokenClient = Annotated[ClientCredentials, Depends(token_client)]
+HintClient = Annotated[ClientCredentials, Depends(hint_client)]

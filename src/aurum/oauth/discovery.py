@@ -1,0 +1,80 @@
+"""Published metadata: the JWKS (public keys only) and RFC 8414 / OIDC discovery documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from aurum.app_state import AppStateDep
+from aurum.config import Settings
+from aurum.db.session import SessionDep
+from aurum.keys.repository import SigningKeyRepository
+from aurum.oauth.schemas import GRANT_TYPES
+from aurum.oauth.scopes import SCOPES
+
+router = APIRouter(prefix="/.well-known", tags=["discovery"])
+
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+# Verifiers refetch on an unknown kid, so a short cache is enough for rotations.
+JWKS_CACHE = "public, max-age=300"
+METADATA_CACHE = "public, max-age=3600"
+CLAIMS = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "scope", "client_id", "sid"]
+
+
+def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]:
+    """RFC 8414: only what this service really does."""
+    issuer = settings.issuer.rstrip("/")
+    api = f"{issuer}/api/v1/oauth"
+    return {
+        "issuer": issuer,
+        "token_endpoint": f"{api}/token",
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "introspection_endpoint": f"{api}/introspect",
+        "revocation_endpoint": f"{api}/revoke",
+        "scopes_supported": sorted(SCOPES),
+        # No authorization endpoint: there is no browser flow, so no response types.
+        "response_types_supported": [],
+        "grant_types_supported": list(GRANT_TYPES),
+        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        # Not in RFC 8414; the name several servers use for JWT access tokens.
+        "access_token_signing_alg_values_supported": algorithms,
+        "service_documentation": f"{issuer}/docs",
+    }
+
+
+async def _published_keys(db: SessionDep) -> list[dict[str, Any]]:
+    """From the database, not this process's cache: a rotation shows up on every instance."""
+    return await SigningKeyRepository(db).published_jwks()
+
+
+def _algorithms(keys: list[dict[str, Any]]) -> list[str]:
+    return sorted({str(key["alg"]) for key in keys})
+
+
+@router.get("/jwks.json")
+async def jwks(db: SessionDep, response: Response) -> dict[str, Any]:
+    """The public halves of every key whose tokens may still be valid, newest first."""
+    response.headers["Cache-Control"] = JWKS_CACHE
+    return {"keys": await _published_keys(db)}
+
+
+@router.get("/oauth-authorization-server")
+async def authorization_server(
+    db: SessionDep, state: AppStateDep, response: Response
+) -> dict[str, Any]:
+    """RFC 8414 authorization server metadata."""
+    response.headers["Cache-Control"] = METADATA_CACHE
+    return server_metadata(state.settings, _algorithms(await _published_keys(db)))
+
+
+@router.get("/openid-configuration")
+async def openid_configuration(
+    db: SessionDep, state: AppStateDep, response: Response
+) -> dict[str, Any]:
+    """The same metadata where OpenID Connect clients look for it (no ID tokens are issued)."""
+    response.headers["Cache-Control"] = METADATA_CACHE
+    metadata = server_metadata(state.settings, _algorithms(await _published_keys(db)))
+    return {**metadata, "subject_types_supported": ["public"], "claims_supported": CLAIMS}

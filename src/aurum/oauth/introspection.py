@@ -1,0 +1,178 @@
+"""RFC 7662 introspection and RFC 7009 revocation, for authenticated clients."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aurum.auth.repository import SessionRepository
+from aurum.config import Settings
+from aurum.db.base import utcnow
+from aurum.models.auth_session import AuthSession, RefreshToken
+from aurum.models.oauth_client import OAuthClient
+from aurum.models.user import User
+from aurum.oauth.client_auth import ClientCredentials, authenticate_client, check_client
+from aurum.oauth.errors import InvalidRequest, UnauthorizedClient
+from aurum.oauth.principal import is_service_token
+from aurum.oauth.repository import ClientRepository
+from aurum.oauth.scopes import format_scope
+from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
+from aurum.security.opaque_tokens import token_digest
+
+INACTIVE: dict[str, object] = {"active": False}
+REFRESH_TOKEN_TYPE = "refresh_token"  # noqa: S105 - a type name, not a secret
+
+
+def _looks_like_jwt(token: str) -> bool:
+    return token.count(".") == 2
+
+
+class TokenIntrospection:
+    def __init__(
+        self,
+        clients: ClientRepository,
+        sessions: SessionRepository,
+        access_tokens: AccessTokenCodec,
+        settings: Settings,
+    ) -> None:
+        self.clients = clients
+        self.sessions = sessions
+        self.access_tokens = access_tokens
+        self.settings = settings
+
+    async def introspect(
+        self, credentials: ClientCredentials, token: str | None
+    ) -> dict[str, object]:
+        """The token's claims if it is active; only `{"active": false}` otherwise."""
+        if token is None:
+            raise InvalidRequest
+        claims = await self._decode(token)
+        if claims is not None and is_service_token(claims):
+            return await self._service_token(credentials, claims)
+        if claims is not None and claims.session_id is not None:
+            return await self._user_token(credentials, claims)
+        await authenticate_client(self.clients, credentials)
+        if claims is None and not _looks_like_jwt(token):
+            return await self._refresh_token(token)
+        return INACTIVE
+
+    async def revoke(self, credentials: ClientCredentials, token: str | None) -> None:
+        """Ends the token's session (or the service token); unknown tokens are no error."""
+        if token is None:
+            raise InvalidRequest
+        client = await authenticate_client(self.clients, credentials)
+        claims = await self._decode(token)
+        if claims is not None and is_service_token(claims):
+            if claims.client_id != client.client_id:
+                raise UnauthorizedClient
+            expires_at = datetime.fromtimestamp(claims.expires_at, UTC)
+            await self.clients.revoke_token(claims.jti, client.client_id, expires_at)
+            return
+        auth_session = await self._session_of(token, claims)
+        if auth_session is None or auth_session.revoked_at is not None:
+            return
+        if not _may_revoke(client, auth_session):
+            raise UnauthorizedClient
+        await self.sessions.revoke(auth_session.id, "revoked_by_client")
+
+    async def _decode(self, token: str) -> AccessClaims | None:
+        if not _looks_like_jwt(token):
+            return None
+        try:
+            return await self.access_tokens.decode(token)
+        except TokenRejected:
+            return None
+
+    async def _session_of(self, token: str, claims: AccessClaims | None) -> AuthSession | None:
+        if claims is not None and claims.session_id is not None:
+            return await self.sessions.get(claims.session_id)
+        if claims is None and not _looks_like_jwt(token):
+            found = await self.sessions.find_refresh_token(token_digest(token))
+            return None if found is None else found[1]
+        return None
+
+    async def _user_token(
+        self, credentials: ClientCredentials, claims: AccessClaims
+    ) -> dict[str, object]:
+        assert claims.session_id is not None  # noqa: S101 - checked by the caller
+        found = await self.clients.caller_and_session(credentials.client_id, claims.session_id)
+        check_client(found[0] if found else None, credentials)
+        assert found is not None  # noqa: S101 - check_client raised otherwise
+        _, auth_session, user = found
+        if auth_session is None or user is None or user.disabled or str(user.id) != claims.subject:
+            return INACTIVE
+        return self._access_claims(claims, username=user.username)
+
+    async def _service_token(
+        self, credentials: ClientCredentials, claims: AccessClaims
+    ) -> dict[str, object]:
+        assert claims.client_id is not None  # noqa: S101 - a service token names its client
+        found = await self.clients.caller_and_service_client(
+            credentials.client_id, claims.client_id, claims.jti
+        )
+        check_client(found[0] if found else None, credentials)
+        assert found is not None  # noqa: S101 - check_client raised otherwise
+        owner = found[1]
+        if owner is None:
+            return INACTIVE
+        scope = claims.scope & frozenset(owner.scopes)
+        return self._access_claims(claims, scope=scope)
+
+    def _access_claims(
+        self,
+        claims: AccessClaims,
+        *,
+        username: str | None = None,
+        scope: frozenset[str] | None = None,
+    ) -> dict[str, object]:
+        raw = claims.raw
+        response: dict[str, object] = {
+            "active": True,
+            "scope": format_scope(claims.scope if scope is None else scope),
+            "client_id": claims.client_id,
+            "username": username,
+            "token_type": "Bearer",
+            **{name: raw.get(name) for name in ("exp", "iat", "nbf", "sub", "aud", "iss", "jti")},
+        }
+        return {name: value for name, value in response.items() if value is not None}
+
+    async def _refresh_token(self, token: str) -> dict[str, object]:
+        found = await self.sessions.find_refresh_token(token_digest(token))
+        if found is None:
+            return INACTIVE
+        refresh_token, auth_session, user = found
+        expires_at = self._refresh_expiry(auth_session)
+        if (
+            refresh_token.used_at is not None
+            or auth_session.revoked_at is not None
+            or user.disabled
+            or utcnow() >= expires_at
+        ):
+            return INACTIVE
+        return self._refresh_claims(refresh_token, auth_session, user, expires_at)
+
+    def _refresh_expiry(self, auth_session: AuthSession) -> datetime:
+        idle = auth_session.last_used_at + timedelta(days=self.settings.refresh_token_idle_days)
+        return min(auth_session.expires_at, idle)
+
+    def _refresh_claims(
+        self, token: RefreshToken, auth_session: AuthSession, user: User, expires_at: datetime
+    ) -> dict[str, object]:
+        response: dict[str, object] = {
+            "active": True,
+            "scope": auth_session.scope or "",
+            "client_id": auth_session.client_id,
+            "username": user.username,
+            "token_type": REFRESH_TOKEN_TYPE,
+            "exp": int(expires_at.timestamp()),
+            "iat": int(token.created_at.timestamp()),
+            "sub": str(user.id),
+            "iss": self.access_tokens.issuer,
+        }
+        return {name: value for name, value in response.items() if value is not None}
+
+
+def _may_revoke(client: OAuthClient, auth_session: AuthSession) -> bool:
+    """A client revokes what was issued to it; first-party apps also plain sign-ins."""
+    if auth_session.client_id is None:
+        return client.first_party
+    return auth_session.client_id == client.client_id

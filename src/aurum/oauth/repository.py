@@ -1,0 +1,112 @@
+"""All SQL about OAuth clients and revoked service tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from aurum.db.base import utcnow
+from aurum.models.auth_session import AuthSession
+from aurum.models.oauth_client import OAuthClient, TokenRevocation
+from aurum.models.user import User
+
+
+class ClientRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, client_id: str) -> OAuthClient | None:
+        return await self.session.scalar(
+            select(OAuthClient).where(OAuthClient.client_id == client_id)
+        )
+
+    async def list_page(self, *, limit: int, offset: int) -> list[OAuthClient]:
+        query = (
+            select(OAuthClient)
+            .order_by(OAuthClient.created_at, OAuthClient.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(await self.session.scalars(query))
+
+    async def add(self, client: OAuthClient) -> OAuthClient:
+        self.session.add(client)
+        await self.session.flush()
+        return client
+
+    async def delete(self, client: OAuthClient) -> None:
+        await self.session.delete(client)
+        await self.session.flush()
+
+    async def revoke_sessions(self, client_id: str, reason: str) -> None:
+        await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.client_id == client_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def get_live_for_token(self, client_id: str, jti: str) -> OAuthClient | None:
+        """The enabled client behind a service token, unless that token was revoked."""
+        revoked = exists().where(TokenRevocation.jti == jti)
+        return await self.session.scalar(
+            select(OAuthClient).where(
+                OAuthClient.client_id == client_id,
+                OAuthClient.disabled.is_(False),
+                ~revoked,
+            )
+        )
+
+    async def caller_and_session(
+        self, caller_id: str, session_id: uuid.UUID
+    ) -> tuple[OAuthClient, AuthSession | None, User | None] | None:
+        """Introspection of a user token in one round trip: the caller, the live session."""
+        row = (
+            await self.session.execute(
+                select(OAuthClient, AuthSession, User)
+                .select_from(OAuthClient)
+                .outerjoin(
+                    AuthSession,
+                    and_(AuthSession.id == session_id, AuthSession.revoked_at.is_(None)),
+                )
+                .outerjoin(User, User.id == AuthSession.user_id)
+                .where(OAuthClient.client_id == caller_id)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def caller_and_service_client(
+        self, caller_id: str, client_id: str, jti: str
+    ) -> tuple[OAuthClient, OAuthClient | None] | None:
+        """Introspection of a service token in one round trip: the caller, the live client."""
+        owner = aliased(OAuthClient)
+        revoked = exists().where(TokenRevocation.jti == jti)
+        row = (
+            await self.session.execute(
+                select(OAuthClient, owner)
+                .select_from(OAuthClient)
+                .outerjoin(
+                    owner,
+                    and_(owner.client_id == client_id, owner.disabled.is_(False), ~revoked),
+                )
+                .where(OAuthClient.client_id == caller_id)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+    async def revoke_token(self, jti: str, client_id: str, expires_at: datetime) -> None:
+        """Record a revoked service token (idempotent); forget those that expired anyway."""
+        now = utcnow()
+        await self.session.execute(delete(TokenRevocation).where(TokenRevocation.expires_at < now))
+        values = {"jti": jti, "client_id": client_id, "expires_at": expires_at, "revoked_at": now}
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(TokenRevocation).values(**values).on_conflict_do_nothing(index_elements=["jti"])
+        )

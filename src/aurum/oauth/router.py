@@ -1,0 +1,70 @@
+"""The OAuth 2.0 endpoints: token (RFC 6749), introspection (RFC 7662), revocation (RFC 7009)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from aurum.auth.dependencies import ClientInfoDep
+from aurum.oauth.dependencies import (
+    GrantServiceDep,
+    HintClient,
+    TokenClient,
+    TokenForm,
+    TokenIntrospectionDep,
+    TokenTypeHintForm,
+)
+from aurum.oauth.form import form_doc
+from aurum.oauth.schemas import (
+    Introspection,
+    OAuthTokenResponse,
+    TokenRequest,
+    TokenTypeHintRequest,
+)
+
+router = APIRouter(prefix="/oauth", tags=["oauth"])
+
+# RFC 6749 §5.1: responses carrying tokens or token data must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.post(
+    "/token",
+    openapi_extra=form_doc(TokenRequest),
+    response_model_exclude_none=True,
+)
+async def token(
+    form: TokenForm,
+    client: TokenClient,
+    client_info: ClientInfoDep,
+    grants: GrantServiceDep,
+    response: Response,
+) -> OAuthTokenResponse:
+    """Issue tokens: `client_credentials`, `refresh_token`, or `password` (first-party)."""
+    response.headers.update(NO_STORE)
+    return await grants.token(form, client, client_info)
+
+
+@router.post(
+    "/introspect",
+    openapi_extra=form_doc(TokenTypeHintRequest),
+    response_model=Introspection,
+    response_model_exclude_none=True,
+)
+async def introspect(
+    form: TokenTypeHintForm,
+    client: HintClient,
+    introspection: TokenIntrospectionDep,
+    response: Response,
+) -> dict[str, object]:
+    """Whether a token (access or refresh) is active, and its claims if it is."""
+    response.headers.update(NO_STORE)
+    return await introspection.introspect(client, form.token)
+
+
+@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest))
+async def revoke(
+    form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
+) -> Response:
+    """Revoke a token issued to this client; unknown tokens are answered 200 as well."""
+    await introspection.revoke(client, form.token)
+    return Response(status_code=200)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from aurum.oauth.scopes import SCOPES
+
+GrantType = Literal["client_credentials", "refresh_token", "password"]
+GRANT_TYPES: tuple[GrantType, ...] = ("client_credentials", "refresh_token", "password")
+
+
+def _known_scope(value: str) -> str:
+    if value not in SCOPES:
+        msg = f"unknown scope; known scopes: {', '.join(sorted(SCOPES))}"
+        raise ValueError(msg)
+    return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    return sorted(set(values))
+
+
+Scope = Annotated[str, AfterValidator(_known_scope)]
+ClientName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+GrantTypes = Annotated[list[GrantType], Field(min_length=1, max_length=3), AfterValidator(_unique)]
+Scopes = Annotated[list[Scope], Field(max_length=50), AfterValidator(_unique)]
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ClientName
+    grant_types: GrantTypes = ["client_credentials"]
+    scopes: Scopes = []
+    first_party: bool = False
+
+
+class ClientUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ClientName | None = None
+    grant_types: GrantTypes | None = None
+    scopes: Scopes | None = None
+    first_party: bool | None = None
+    disabled: bool | None = None
+
+
+class ClientRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    client_id: str
+    name: str
+    grant_types: list[str]
+    scopes: list[str]
+    first_party: bool
+    disabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClientCreated(ClientRead):
+    client_secret: str = Field(description="Shown once; only its hash is stored.")
+
+
+class ClientSecret(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; the previous secret stops working.")
+
+
+class ClientPage(BaseModel):
+    items: list[ClientRead]
+
+
+# The OAuth endpoints' form fields. Every one is optional here: missing ones are reported
+# as RFC 6749 errors by the service, not as 422s.
+Param = Annotated[str | None, Field(max_length=4096)]
+
+
+class ClientAuthFields(BaseModel):
+    client_id: Param = None
+    client_secret: Param = None
+
+
+class TokenRequest(ClientAuthFields):
+    grant_type: Param = None
+    scope: Param = None
+    username: Param = None
+    password: Param = None
+    refresh_token: Param = None
+
+
+class TokenTypeHintRequest(ClientAuthFields):
+    token: Param = None
+    token_type_hint: Param = None
+
+
+class OAuthTokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a type, not a secret
+    expires_in: int
+    scope: str
+    refresh_token: str | None = None
+
+
+class Introspection(BaseModel):
+    """RFC 7662 §2.2. An inactive token yields only `{"active": false}`."""
+
+    active: bool
+    scope: str | None = None
+    client_id: str | None = None
+    username: str | None = None
+    token_type: str | None = None
+    exp: int | None = None
+    iat: int | None = None
+    nbf: int | None = None
+    sub: str | None = None
+    aud: str | list[str] | None = None
+    iss: str | None = None
+    jti: str | None = None

@@ -1,0 +1,64 @@
+"""`aurum keys rotate | list | retire`, run as an operator would."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.test_cli import aurum
+
+
+def key_rows(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        rows = db.execute(
+            "SELECT kid, algorithm, superseded_at, retired_at FROM signing_keys ORDER BY created_at"
+        ).fetchall()
+    return [(str(r[0]), str(r[1]), r[2], r[3]) for r in rows]
+
+
+def test_rotate_list_and_retire(tmp_path: Path) -> None:
+    first = aurum(tmp_path, "keys", "rotate")
+    assert first.returncode == 0, first.stderr
+    second = aurum(tmp_path, "keys", "rotate", "--algorithm", "ES256", "--handover-seconds", "0")
+    assert second.returncode == 0, second.stderr
+    rows = key_rows(tmp_path)
+    assert [(r[1], r[2] is None, r[3] is None) for r in rows] == [
+        ("EdDSA", False, True),
+        ("ES256", True, True),
+    ]
+    old, new = rows[0][0], rows[1][0]
+    assert new in second.stdout
+    assert f"{old} signs for 0 more seconds, then only verifies" in second.stdout
+
+    listed = aurum(tmp_path, "keys", "list").stdout
+    # Key material never leaves the database: only kids and dates are shown.
+    for output in (first.stdout + first.stderr, second.stdout, listed):
+        assert "PRIVATE KEY" not in output
+        assert '"d"' not in output
+    listing = listed.splitlines()
+    assert [line.split()[:3] for line in listing] == [
+        [old, "EdDSA", "verifies"],
+        [new, "ES256", "signs"],
+    ]
+    # The old key's tokens may still be valid: nothing to retire yet.
+    assert "Nothing to retire." in aurum(tmp_path, "keys", "retire").stdout
+
+    refused = aurum(tmp_path, "keys", "retire", new)
+    assert refused.returncode == 1
+    assert "signing_key_in_use" in refused.stderr
+    retired = aurum(tmp_path, "keys", "retire", old)
+    assert retired.returncode == 0, retired.stderr
+    assert key_rows(tmp_path)[0][3] is not None
+    assert "retired" in aurum(tmp_path, "keys", "list").stdout.splitlines()[0]
+
+    # By default the current key keeps signing while every instance loads the new one.
+    third = aurum(tmp_path, "keys", "rotate")
+    assert f"{new} signs for 70 more seconds" in third.stdout
+    statuses = [line.split()[2] for line in aurum(tmp_path, "keys", "list").stdout.splitlines()]
+    assert statuses == ["retired", "signs", "next"]
+
+
+def test_unknown_algorithm(tmp_path: Path) -> None:
+    result = aurum(tmp_path, "keys", "rotate", "--algorithm", "HS256")
+    assert result.returncode == 2
+    assert "EdDSA or ES256" in result.stderr

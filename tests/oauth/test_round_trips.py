@@ -1,0 +1,73 @@
+"""Every authenticated request pays one database round trip, introspection included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+
+from aurum.app_state import AppState
+from tests.conftest import Accounts
+from tests.oauth.support import INTROSPECT, ME, OAuthClients, bearer
+
+SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+@contextmanager
+def statements(state: AppState) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement = str(args[2]).lstrip().upper()
+        # The periodic key reload runs beside requests; it is not part of them.
+        if statement.startswith(SQL) and "SIGNING_KEYS" not in statement:
+            seen.append(statement.split()[0])
+
+    engine = state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_a_users_request_is_one_query(
+    accounts: Accounts, client: httpx.AsyncClient, state: AppState
+) -> None:
+    headers = await accounts.user("juan")
+    with statements(state) as seen:
+        assert (await client.get(ME, headers=headers)).status_code == 200
+    assert seen == ["SELECT"]
+
+
+async def test_introspecting_an_access_token_is_one_query(
+    accounts: Accounts, clients: OAuthClients, client: httpx.AsyncClient, state: AppState
+) -> None:
+    await accounts.register("juan")
+    user_token = (await accounts.login("juan"))["access_token"]
+    resource = await clients.register("resource")
+    service = await clients.register("billing", scopes=["xp:write"])
+    service_token = await clients.service_token(service)
+    for token in (user_token, service_token):
+        with statements(state) as seen:
+            response = await client.post(
+                INTROSPECT, data={"token": token}, headers=clients.auth(resource)
+            )
+        assert response.json()["active"] is True
+        assert seen == ["SELECT"]
+
+
+async def test_a_service_request_is_checked_in_one_query(
+    accounts: Accounts, clients: OAuthClients, client: httpx.AsyncClient, state: AppState
+) -> None:
+    service = await clients.register("billing", scopes=["sessions:read"])
+    token = await clients.service_token(service)
+    await accounts.register("juan")
+    with statements(state) as seen:
+        response = await client.get("/api/v1/users/juan/sessions", headers=bearer(token))
+    assert response.status_code == 200
+    # The caller check, then the endpoint's own work (find the user, list the sessions).
+    assert seen == ["SELECT", "SELECT", "SELECT"]
