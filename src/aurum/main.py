@@ -14,6 +14,8 @@ from aurum import __version__
 from aurum.app_state import AppState
 from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
+from aurum.catalogs.loader import load_catalogs
+from aurum.catalogs.router import router as catalogs_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
@@ -54,6 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             redis=redis,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
+        if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
+            await load_catalogs(sessionmaker)
         yield
     finally:
         passwords.close()
@@ -83,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(catalogs_router, prefix=API_PREFIX)
     return app
