@@ -37,7 +37,7 @@ def aurum(
 
 def test_db_commands(tmp_path: Path) -> None:
     assert aurum(tmp_path, "db", "upgrade").returncode == 0
-    assert "0001 (head)" in aurum(tmp_path, "db", "current").stdout
+    assert "(head)" in aurum(tmp_path, "db", "current").stdout
     assert aurum(tmp_path, "db", "downgrade", "base").returncode == 0
     assert "(empty database)" in aurum(tmp_path, "db", "current").stdout
 

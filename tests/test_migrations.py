@@ -25,7 +25,19 @@ async def round_trip(url: str) -> None:
     settings = make_settings(url)
     await upgrade_database(settings)
     tables = await table_names(url)
-    assert {"users", "sessions", "refresh_tokens", "signing_keys"} <= tables
+    assert {
+        "users",
+        "sessions",
+        "refresh_tokens",
+        "signing_keys",
+        "regions",
+        "provinces",
+        "cities",
+        "companies",
+        "company_members",
+        "company_invitations",
+        "xp_awards",
+    } <= tables
     head = await current_revision(settings)
     assert "(head)" in head
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from aurum.auth.repository import SessionRepository
+from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
+from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import Forbidden
@@ -28,6 +31,9 @@ from aurum.users.errors import (
 )
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
+
+# Sent as null, these are cleared; other fields sent as null are left as they are.
+NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", *LOCATION_FIELDS})
 
 
 def encode_cursor(user: User) -> str:
@@ -56,6 +62,7 @@ class UserService:
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
+        self.locations = LocationResolver(CatalogRepository(users.session))
 
     def check_password_rules(self, password: str) -> None:
         if len(password) < self.settings.password_min_length:
@@ -72,6 +79,9 @@ class UserService:
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
         self.check_password_rules(data.password)
         await self._check_available(username=data.username, email=data.email)
+        location = await self.locations.resolve(
+            Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
+        )
         user = User(
             username=data.username,
             email=data.email,
@@ -79,6 +89,9 @@ class UserService:
             password_hash=await self.passwords.hash(data.password),
             role=role,
             disabled=disabled,
+            gender=data.gender,
+            birth_date=data.birth_date,
+            **asdict(location),
         )
         return await self._save(user)
 
@@ -89,8 +102,11 @@ class UserService:
         )
         if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
             await self.sessions.revoke_all_for_user(user.id, "user_disabled")
+        current = Location(user.region_id, user.province_id, user.city_id)
+        sent = {field: changes.pop(field) for field in LOCATION_FIELDS if field in changes}
+        changes |= asdict(await self.locations.resolve(current, sent))
         for field, value in changes.items():
-            if value is not None or field == "full_name":
+            if value is not None or field in NULLABLE_FIELDS:
                 setattr(user, field, value)
         user.updated_at = utcnow()
         return await self._save(user)
