@@ -25,6 +25,7 @@ from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
+from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
 
@@ -88,4 +89,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(catalogs_router, prefix=API_PREFIX)
+    app.include_router(xp_router, prefix=API_PREFIX)
     return app
