@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     first_admin_email: str | None = None
     first_admin_password: SecretStr | None = None
 
+    # Companies
+    company_invitation_expire_days: int = Field(default=7, ge=1, le=90)
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:

@@ -16,6 +16,7 @@ from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
 from aurum.catalogs.loader import load_catalogs
 from aurum.catalogs.router import router as catalogs_router
+from aurum.companies.router import router as companies_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
@@ -90,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(catalogs_router, prefix=API_PREFIX)
     app.include_router(xp_router, prefix=API_PREFIX)
+    app.include_router(companies_router, prefix=API_PREFIX)
     return app
