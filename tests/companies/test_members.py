@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -168,7 +169,7 @@ async def test_member_pages(accounts: Accounts) -> None:
     seen: list[str] = []
     cursor = None
     while True:
-        params: dict[str, object] = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        params: dict[str, Any] = {"limit": 3} | ({"cursor": cursor} if cursor else {})
         page = await accounts.client.get(
             f"{COMPANIES}/acme/members", params=params, headers=team["vic"]
         )
