@@ -15,9 +15,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 
 def search_key(text: str) -> str:
-    """Lower-case, without accents, with single spaces: "  Cañar " → "canar"."""
+    """Lower-case, without accents or control characters, single-spaced: " Cañar " → "canar"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = "".join(
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and unicodedata.category(char) != "Cc"
+    )
     return " ".join(bare.casefold().split())
 
 
