@@ -9,39 +9,36 @@ from aurum.db.base import Base
 # natural key that the loader matches on.
 
 
-class Region(Base):
+class CatalogEntry:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))  # search_key(name)
+
+
+class Region(CatalogEntry, Base):
     __tablename__ = "regions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(100))
 
     __table_args__ = (Index("ix_regions_name_key_id", "name_key", "id"),)
 
 
-class Province(Base):
+class Province(CatalogEntry, Base):
     __tablename__ = "provinces"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(2), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(100))
     capital: Mapped[str | None] = mapped_column(String(100))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
 
     __table_args__ = (Index("ix_provinces_name_key_id", "name_key", "id"),)
 
 
-class City(Base):
+class City(CatalogEntry, Base):
     """A canton (cantón): what profiles and companies call their city."""
 
     __tablename__ = "cities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(4), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(100))
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
     is_capital: Mapped[bool] = mapped_column(default=False)
 
