@@ -20,11 +20,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from aurum.app_state import AppState
 from aurum.bootstrap import create_admin
+from aurum.catalogs.loader import load_catalogs
 from aurum.config import Environment, Settings, normalize_database_url
 from aurum.db.base import Base
 from aurum.db.migrate import upgrade_database
@@ -36,8 +37,8 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Redis goes with PostgreSQL (the production pair); SQLite runs keep that state in memory.
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-# Rows that outlive a test: signing keys (and reference data such as catalogs).
-KEPT_TABLES = {"signing_keys"}
+# Rows that outlive a test: signing keys and reference data (the catalogs).
+KEPT_TABLES = {"signing_keys", "regions", "provinces", "cities"}
 DATA_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
 PASSWORD = "correct horse battery"
 
@@ -95,6 +96,11 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 @pytest.fixture(scope="session")
 async def migrated_url(database_url: str) -> str:
     await upgrade_database(make_settings(database_url))
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        await load_catalogs(async_sessionmaker(engine))
+    finally:
+        await engine.dispose()
     return database_url
 
 
@@ -162,6 +168,15 @@ class Accounts:
             user = await UserRepository(db).get_by_username(username)
         assert user is not None
         return result | {"id": str(user.id)}
+
+    async def profile(self, username: str, password: str = PASSWORD) -> dict[str, Any]:
+        """The full profile, as the user sees it after signing in."""
+        response = await self.client.get(
+            "/api/v1/users/me", headers=await self.headers(username, password)
+        )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
 
     async def login(self, username: str, password: str = PASSWORD) -> dict[str, Any]:
         response = await self.client.post(

@@ -29,6 +29,8 @@ async def round_trip(url: str) -> None:
     assert {"account_tokens", "mfa_totp", "mfa_recovery_codes"} <= tables
     assert "audit_events" in tables
     assert {"oauth_clients", "token_revocations"} <= tables
+    assert {"regions", "provinces", "cities", "companies", "company_members"} <= tables
+    assert {"company_invitations", "xp_awards"} <= tables
     head = await current_revision(settings)
     assert "(head)" in head
 

@@ -11,6 +11,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from aurum.bootstrap import create_admin as create_admin_account
+from aurum.catalogs.loader import load_catalogs
+from aurum.catalogs.schemas import LoadReport
 from aurum.config import get_settings
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
@@ -22,6 +24,8 @@ app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=F
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_help=True)
+app.add_typer(catalogs_app, name="catalogs")
 
 
 @app.callback()
@@ -128,4 +132,26 @@ async def _create_admin(username: str, email: str, password: str) -> None:
         )
     finally:
         passwords.close()
+        await engine.dispose()
+
+
+@catalogs_app.command("load")
+def catalogs_load() -> None:
+    """Load regions, provinces and cantons from the shipped INEC file (idempotent)."""
+    report = asyncio.run(_load_catalogs())
+    for table in report.inserted:
+        typer.echo(
+            f"{table}: {report.inserted[table]} inserted, {report.updated[table]} updated, "
+            f"{report.unchanged[table]} unchanged"
+        )
+
+
+async def _load_catalogs() -> LoadReport:
+    settings = get_settings()
+    if settings.migrate_on_start:
+        await migrate.upgrade_database(settings)
+    engine = build_engine(settings)
+    try:
+        return await load_catalogs(build_sessionmaker(engine))
+    finally:
         await engine.dispose()

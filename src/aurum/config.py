@@ -139,6 +139,8 @@ class Settings(BaseSettings):
     # Token service: how often each instance reloads signing keys (rotations made by
     # `aurum keys rotate` elsewhere) and retires keys whose tokens have all expired.
     key_refresh_seconds: int = Field(default=60, ge=1, le=3600)
+    # Companies
+    company_invitation_expire_days: int = Field(default=7, ge=1, le=90)
 
     @model_validator(mode="before")
     @classmethod

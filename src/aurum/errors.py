@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,12 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+def _is_bad_value(exc: Exception) -> bool:
+    """A value the database refused (SQLSTATE class 22, data exception): the client's fault."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DataError) or str(sqlstate or "").startswith("22")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
@@ -181,6 +187,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return _render(request, Conflict())
 
     async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
+        if _is_bad_value(exc):  # e.g. a NUL character, which PostgreSQL text cannot hold
+            return _render(request, ValidationFailed())
         logger.error("database unavailable: %s", type(exc).__name__)
         return _render(request, ServiceUnavailable())
 

@@ -16,6 +16,9 @@ from aurum.app_state import AppState
 from aurum.audit.router import router as audit_router
 from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
+from aurum.catalogs.loader import load_catalogs
+from aurum.catalogs.router import router as catalogs_router
+from aurum.companies.router import router as companies_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
@@ -38,6 +41,7 @@ from aurum.sso.introspection import build_http_client
 from aurum.sso.router import router as sso_router
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
+from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
 MAIL_DRAIN_SECONDS = 10.0  # at shutdown, queued emails get this long to go out
@@ -84,6 +88,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             rate_limiter=rate_limiter,
         )
         await ensure_first_admin(sessionmaker, passwords, settings)
+        if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
+            await load_catalogs(sessionmaker)
         async with key_maintenance(keys, sessionmaker, settings):
             yield
     finally:
@@ -126,4 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth_router, prefix=API_PREFIX)
     app.include_router(oauth_clients_router, prefix=API_PREFIX)
     app.include_router(sessions_router, prefix=API_PREFIX)
+    app.include_router(catalogs_router, prefix=API_PREFIX)
+    app.include_router(xp_router, prefix=API_PREFIX)
+    app.include_router(companies_router, prefix=API_PREFIX)
     return app

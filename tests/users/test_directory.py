@@ -11,11 +11,11 @@ async def test_regular_users_see_public_profiles(accounts: Accounts) -> None:
     listing = await accounts.client.get(USERS, headers=headers)
     assert listing.status_code == 200
     assert {u["username"] for u in listing.json()} == {"ana", "juan"}
-    assert all(set(u) == {"username", "full_name"} for u in listing.json())
+    assert all(set(u) == {"username", "full_name", "xp_total", "level"} for u in listing.json())
 
     ana = await accounts.client.get("/api/v1/users/ANA", headers=headers)
     assert ana.status_code == 200
-    assert ana.json() == {"username": "ana", "full_name": "Ana"}
+    assert ana.json() == {"username": "ana", "full_name": "Ana", "xp_total": 0, "level": 1}
 
 
 async def test_users_see_their_own_full_profile_by_name(accounts: Accounts) -> None:

@@ -3,24 +3,34 @@
 from aurum.models.account_token import AccountToken, TokenPurpose
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
+from aurum.models.catalog import City, Province, Region
+from aurum.models.company import Company, CompanyInvitation, CompanyMember
 from aurum.models.external_identity import ExternalIdentity
 from aurum.models.mfa import RecoveryCode, TotpCredential
 from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.signing_key import SigningKey
 from aurum.models.user import Role, User
+from aurum.models.xp import XpAward
 
 __all__ = [
     "AccountToken",
     "AuditEvent",
     "AuthSession",
+    "City",
+    "Company",
+    "CompanyInvitation",
+    "CompanyMember",
     "ExternalIdentity",
     "OAuthClient",
+    "Province",
     "RecoveryCode",
     "RefreshToken",
+    "Region",
     "Role",
     "SigningKey",
     "TokenPurpose",
     "TokenRevocation",
     "TotpCredential",
     "User",
+    "XpAward",
 ]

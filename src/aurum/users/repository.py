@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import Select, func, select, tuple_
@@ -56,7 +57,13 @@ class UserRepository:
         return user
 
     async def add_unless_taken(
-        self, *, username: str, email: str, full_name: str | None, password_hash: str
+        self,
+        *,
+        username: str,
+        email: str,
+        full_name: str | None,
+        password_hash: str,
+        profile: Mapping[str, object],
     ) -> uuid.UUID | None:
         """INSERT ... ON CONFLICT DO NOTHING: the new id, or None when a unique key is taken.
 
@@ -78,6 +85,7 @@ class UserRepository:
                 password_changed_at=now,
                 created_at=now,
                 updated_at=now,
+                **profile,
             )
             .on_conflict_do_nothing()
             .returning(User.id)

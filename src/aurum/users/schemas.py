@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from aurum.models.user import Role
+from aurum.catalogs.schemas import CatalogId
+from aurum.db.base import utcnow
+from aurum.models.user import Gender, Role
 
 RESERVED_USERNAMES = frozenset({"me", "register", "admin-api"})
 
@@ -27,9 +29,33 @@ Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(str.lower)]
 # Length rules live in the service (configurable); this bound only stops absurd payloads.
 Password = Annotated[str, Field(min_length=1, max_length=4096)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
-class UserCreate(BaseModel):
+def _plausible_birth_date(value: date) -> date:
+    if value > utcnow().date():
+        msg = "the birth date cannot be in the future"
+        raise ValueError(msg)
+    if value < EARLIEST_BIRTH_DATE:
+        msg = f"the birth date cannot be before {EARLIEST_BIRTH_DATE.isoformat()}"
+        raise ValueError(msg)
+    return value
+
+
+BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
+
+
+class ProfileFields(BaseModel):
+    """Optional profile data; the location ids come from the catalogs and must agree."""
+
+    region_id: CatalogId | None = None
+    province_id: CatalogId | None = None
+    city_id: CatalogId | None = None
+    gender: Gender | None = None
+    birth_date: BirthDate | None = None
+
+
+class UserCreate(ProfileFields):
     username: Username
     email: Email
     password: Password
@@ -41,7 +67,7 @@ class AdminUserCreate(UserCreate):
     disabled: bool = False
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(ProfileFields):
     model_config = ConfigDict(extra="forbid")
 
     username: Username | None = None
@@ -80,6 +106,8 @@ class UserPublic(BaseModel):
 
     username: str
     full_name: str | None
+    xp_total: int
+    level: int
 
 
 class UserRead(UserPublic):
@@ -90,5 +118,10 @@ class UserRead(UserPublic):
     email_verified_at: datetime | None
     disabled: bool
     role: Role
+    region_id: int | None
+    province_id: int | None
+    city_id: int | None
+    gender: Gender | None
+    birth_date: date | None
     created_at: datetime
     updated_at: datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,8 @@ from aurum.account_email.notices import AccountNotices
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
+from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
+from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import Forbidden
@@ -30,6 +33,9 @@ from aurum.users.errors import (
 from aurum.users.password_rules import check_password
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
+
+# Sent as null, these are cleared; other fields sent as null are left as they are.
+NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", *LOCATION_FIELDS})
 
 
 def encode_cursor(user: User) -> str:
@@ -62,6 +68,7 @@ class UserService:
         self.settings = settings
         self.audit = audit
         self.notices = notices  # None: no emails (start-up tasks, the CLI)
+        self.locations = LocationResolver(CatalogRepository(users.session))
 
     def check_password_rules(
         self, password: str, *, username: str | None = None, email: str | None = None
@@ -86,12 +93,16 @@ class UserService:
         """
         self.check_password_rules(data.password, username=data.username, email=data.email)
         await self._check_available(username=data.username, email=None)
+        location = await self.locations.resolve(
+            Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
+        )
         password_hash = await self.passwords.hash(data.password)
         created = await self.users.add_unless_taken(
             username=data.username,
             email=data.email,
             full_name=data.full_name,
             password_hash=password_hash,
+            profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
         )
         holder = await self.users.get_by_username(data.username)
         if created is None and holder is not None:
@@ -125,6 +136,9 @@ class UserService:
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
         self.check_password_rules(data.password, username=data.username, email=data.email)
         await self._check_available(username=data.username, email=data.email)
+        location = await self.locations.resolve(
+            Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
+        )
         user = User(
             username=data.username,
             email=data.email,
@@ -132,6 +146,9 @@ class UserService:
             password_hash=await self.passwords.hash(data.password),
             role=role,
             disabled=disabled,
+            gender=data.gender,
+            birth_date=data.birth_date,
+            **asdict(location),
         )
         return await self._save(user)
 
@@ -144,9 +161,12 @@ class UserService:
         if isinstance(data, AdminUserUpdate) and data.disabled and not user.disabled:
             await self.sessions.revoke_all_for_user(user.id, "user_disabled")
         old_email = user.email
+        current = Location(user.region_id, user.province_id, user.city_id)
+        sent = {field: changes.pop(field) for field in LOCATION_FIELDS if field in changes}
+        changes |= asdict(await self.locations.resolve(current, sent))
         await self._record_update(user, changes, actor or user)
         for field, value in changes.items():
-            if value is not None or field == "full_name":
+            if value is not None or field in NULLABLE_FIELDS:
                 setattr(user, field, value)
         if user.email != old_email:
             user.email_verified_at = None  # the new address has to be confirmed
