@@ -32,6 +32,7 @@ from aurum.db.migrate import upgrade_database
 from aurum.main import create_app
 from aurum.models import __all__ as _models  # noqa: F401 - every table on the metadata
 from aurum.users.repository import UserRepository
+from tests.mail_server import Inbox, smtp_server
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Redis goes with PostgreSQL (the production pair); SQLite runs keep that state in memory.
@@ -205,6 +206,13 @@ class Accounts:
             password=password,
         )
         return await self.headers(username, password)
+
+
+@pytest.fixture
+async def inbox() -> AsyncIterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 (an ephemeral port) keeping what it receives."""
+    async with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

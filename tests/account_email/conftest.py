@@ -8,15 +8,9 @@ from fastapi import FastAPI
 
 from aurum.app_state import AppState
 from tests.conftest import Accounts, AppFactory
-from tests.mail_server import Inbox, smtp_server
+from tests.mail_server import Inbox
 
 LINKS = "https://app.example"
-
-
-@pytest.fixture
-async def inbox() -> AsyncIterator[Inbox]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,21 +7,24 @@ from typing import Any
 
 import pytest
 
-from tests.companies.conftest import COMPANIES, create_company, join
+from tests.companies.conftest import COMPANIES, Mailbox, create_company, join, verified_user
 from tests.conftest import Accounts
 
 
-async def setup_team(accounts: Accounts) -> dict[str, dict[str, str]]:
+async def setup_team(accounts: Accounts, mailbox: Mailbox) -> dict[str, dict[str, str]]:
     """`acme` owned by `owner`, with one member of every other role, plus an outsider."""
-    headers = {name: await accounts.user(name) for name in ("owner", "boss", "edi", "vic", "out")}
+    headers = {
+        name: await verified_user(accounts, mailbox, name)
+        for name in ("owner", "boss", "edi", "vic", "out")
+    }
     await create_company(accounts.client, headers["owner"], "Acme", slug="acme")
     for name, role in (("boss", "admin"), ("edi", "editor"), ("vic", "viewer")):
-        await join(accounts.client, headers["owner"], headers[name], "acme", name, role)
+        await join(accounts, mailbox, headers["owner"], headers[name], "acme", name, role)
     return headers
 
 
-async def test_members_see_the_member_list(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_members_see_the_member_list(accounts: Accounts, mailbox: Mailbox) -> None:
+    team = await setup_team(accounts, mailbox)
     for name in ("owner", "boss", "edi", "vic"):
         response = await accounts.client.get(f"{COMPANIES}/acme/members", headers=team[name])
         assert response.status_code == 200
@@ -45,9 +48,9 @@ async def test_members_see_the_member_list(accounts: Accounts) -> None:
     ],
 )
 async def test_outsiders_get_404_as_if_nothing_existed(
-    accounts: Accounts, method: str, path: str
+    accounts: Accounts, mailbox: Mailbox, method: str, path: str
 ) -> None:
-    team = await setup_team(accounts)
+    team = await setup_team(accounts, mailbox)
     body = {"role": "viewer", "email": "x@example.com"} if method != "DELETE" else None
     for company in ("acme", "no-such-company"):
         response = await accounts.client.request(
@@ -74,17 +77,22 @@ async def test_outsiders_get_404_as_if_nothing_existed(
     ],
 )
 async def test_members_without_the_permission_get_403(
-    accounts: Accounts, who: str, method: str, path: str, body: dict[str, str] | None
+    accounts: Accounts,
+    mailbox: Mailbox,
+    who: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
 ) -> None:
-    team = await setup_team(accounts)
+    team = await setup_team(accounts, mailbox)
     response = await accounts.client.request(
         method, f"{COMPANIES}/acme{path}", json=body, headers=team[who]
     )
     assert response.status_code == 403, response.text
 
 
-async def test_admins_manage_members_below_owner(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_admins_manage_members_below_owner(accounts: Accounts, mailbox: Mailbox) -> None:
+    team = await setup_team(accounts, mailbox)
     promoted = await accounts.client.patch(
         f"{COMPANIES}/acme/members/vic", json={"role": "editor"}, headers=team["boss"]
     )
@@ -98,8 +106,8 @@ async def test_admins_manage_members_below_owner(accounts: Accounts) -> None:
     assert missing.json()["error"] == "member_not_found"
 
 
-async def test_a_company_keeps_at_least_one_owner(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_a_company_keeps_at_least_one_owner(accounts: Accounts, mailbox: Mailbox) -> None:
+    team = await setup_team(accounts, mailbox)
     for method, body in (("PATCH", {"role": "admin"}), ("DELETE", None)):
         response = await accounts.client.request(
             method, f"{COMPANIES}/acme/members/owner", json=body, headers=team["owner"]
@@ -119,8 +127,10 @@ async def test_a_company_keeps_at_least_one_owner(accounts: Accounts) -> None:
     ]
 
 
-async def test_two_owners_demoting_each_other_at_once_leave_one(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_two_owners_demoting_each_other_at_once_leave_one(
+    accounts: Accounts, mailbox: Mailbox
+) -> None:
+    team = await setup_team(accounts, mailbox)
     await accounts.client.patch(
         f"{COMPANIES}/acme/members/boss", json={"role": "owner"}, headers=team["owner"]
     )
@@ -137,16 +147,16 @@ async def test_two_owners_demoting_each_other_at_once_leave_one(accounts: Accoun
     assert sum(m["role"] == "owner" for m in members["items"]) == 1
 
 
-async def test_anyone_may_leave(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_anyone_may_leave(accounts: Accounts, mailbox: Mailbox) -> None:
+    team = await setup_team(accounts, mailbox)
     response = await accounts.client.delete(f"{COMPANIES}/acme/members/vic", headers=team["vic"])
     assert response.status_code == 204
     mine = (await accounts.client.get("/api/v1/users/me/companies", headers=team["vic"])).json()
     assert mine["items"] == []
 
 
-async def test_platform_admins_act_as_owners(accounts: Accounts) -> None:
-    await setup_team(accounts)
+async def test_platform_admins_act_as_owners(accounts: Accounts, mailbox: Mailbox) -> None:
+    await setup_team(accounts, mailbox)
     admin = await accounts.admin()
     response = await accounts.client.patch(
         f"{COMPANIES}/acme/members/vic", json={"role": "owner"}, headers=admin
@@ -156,16 +166,18 @@ async def test_platform_admins_act_as_owners(accounts: Accounts) -> None:
     assert len(members.json()["items"]) == 4
 
 
-async def test_deleting_a_user_removes_their_memberships(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_deleting_a_user_removes_their_memberships(
+    accounts: Accounts, mailbox: Mailbox
+) -> None:
+    team = await setup_team(accounts, mailbox)
     admin = await accounts.admin()
     assert (await accounts.client.delete("/api/v1/users/vic", headers=admin)).status_code == 204
     members = (await accounts.client.get(f"{COMPANIES}/acme/members", headers=team["owner"])).json()
     assert "vic" not in {m["username"] for m in members["items"]}
 
 
-async def test_member_pages(accounts: Accounts) -> None:
-    team = await setup_team(accounts)
+async def test_member_pages(accounts: Accounts, mailbox: Mailbox) -> None:
+    team = await setup_team(accounts, mailbox)
     seen: list[str] = []
     cursor = None
     while True:

@@ -46,6 +46,7 @@ async def test_an_award_updates_total_and_level(accounts: Accounts) -> None:
     assert body["amount"] == 150
     assert body["reason"] == "Primer reto"
     assert body["awarded_by"] == "root"
+    assert body["awarded_by_type"] == "user"
     assert (body["username"], body["xp_total"], body["level"]) == ("juan", 150, 2)
 
     second = (await award(accounts.client, admin, "JUAN", 250)).json()

@@ -11,6 +11,7 @@ from fastapi import Depends, Path
 from aurum.app_state import AppStateDep
 from aurum.auth.dependencies import CurrentUser
 from aurum.catalogs.repository import CatalogRepository
+from aurum.companies.invitation_mail import InvitationNotices
 from aurum.companies.invitations import InvitationService
 from aurum.companies.members import MemberService
 from aurum.companies.permissions import Permission
@@ -29,7 +30,8 @@ def get_member_service(db: SessionDep) -> MemberService:
 
 def get_invitation_service(db: SessionDep, state: AppStateDep) -> InvitationService:
     ttl = timedelta(days=state.settings.company_invitation_expire_days)
-    return InvitationService(CompanyRepository(db), ttl)
+    notices = InvitationNotices(db, state.mail, state.settings)
+    return InvitationService(CompanyRepository(db), ttl, notices, state.rate_limiter)
 
 
 CompanyServiceDep = Annotated[CompanyService, Depends(get_company_service)]

@@ -67,6 +67,12 @@ class InvitationNotForYou(Forbidden):
     message_es = "Esta invitación fue enviada a otra dirección de correo."
 
 
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+    message = "Confirm your email address before accepting invitations sent to it."
+    message_es = "Confirma tu dirección de correo antes de aceptar invitaciones enviadas a ella."
+
+
 class InvitationNotFound(NotFound):
     code = "invitation_not_found"
     message = "No pending invitation with that id."

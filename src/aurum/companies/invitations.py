@@ -9,10 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from aurum.companies.errors import (
     AlreadyMember,
+    EmailNotVerified,
     InvalidInvitation,
     InvitationNotForYou,
     InvitationNotFound,
 )
+from aurum.companies.invitation_mail import InvitationNotices
 from aurum.companies.permissions import Permission
 from aurum.companies.repository import CompanyRepository
 from aurum.companies.schemas import InvitationCreate
@@ -22,22 +24,42 @@ from aurum.errors import Forbidden
 from aurum.models.company import Company, CompanyInvitation, CompanyMember, CompanyRole
 from aurum.models.user import User
 from aurum.pagination import decode_cursor, encode_cursor
+from aurum.rate_limits.limiter import RateLimiter, account_key
 from aurum.security.opaque_tokens import new_token, token_digest
+
+# Invitations send email to any address: each inviter may send so many, and so many to
+# one address. Nothing is counted per address alone, or strangers could use it up.
+INVITER_LIMIT = "50/hour;200/day"
+RECIPIENT_LIMIT = "3/hour;10/day"
 
 
 class InvitationService:
-    def __init__(self, companies: CompanyRepository, ttl: timedelta) -> None:
+    def __init__(
+        self,
+        companies: CompanyRepository,
+        ttl: timedelta,
+        notices: InvitationNotices,
+        limiter: RateLimiter,
+    ) -> None:
         self.companies = companies
         self.ttl = ttl
+        self.notices = notices
+        self.limiter = limiter
 
-    async def create(
-        self, access: CompanyAccess, data: InvitationCreate
-    ) -> tuple[CompanyInvitation, str]:
-        """A new invitation and its token; a pending one to the same email is replaced."""
+    async def create(self, access: CompanyAccess, data: InvitationCreate) -> CompanyInvitation:
+        """A new invitation, emailed to the address; a pending one to it is replaced."""
         if data.role is CompanyRole.OWNER and not access.can(Permission.MANAGE_OWNERS):
             raise Forbidden
         if await self.companies.is_member_by_email(access.company.id, data.email):
             raise AlreadyMember
+        # The narrower limit first, so a repeat to one address does not use up the wider one.
+        inviter = str(access.user.id)
+        await self.limiter.hit(
+            "company_invitation.recipient",
+            account_key(f"{inviter} {data.email}"),
+            RECIPIENT_LIMIT,
+        )
+        await self.limiter.hit("company_invitation.inviter", account_key(inviter), INVITER_LIMIT)
         now = utcnow()
         await self.companies.revoke_invitations(access.company.id, now, email=data.email)
         token = new_token()
@@ -51,7 +73,8 @@ class InvitationService:
             expires_at=now + self.ttl,
         )
         await self.companies.add(invitation)
-        return invitation, token
+        self.notices.invitation_created(invitation, access.company, access.user, token)
+        return invitation
 
     async def list_page(
         self, access: CompanyAccess, *, limit: int, cursor: str | None
@@ -75,10 +98,13 @@ class InvitationService:
         await self.companies.session.flush()
 
     async def pending_for(self, user: User) -> list[tuple[CompanyInvitation, Company, str | None]]:
+        """Invitations to the user's address, once they have shown that it is theirs."""
+        if user.email_verified_at is None:
+            return []
         return await self.companies.invitations_for(user.email, utcnow())
 
     async def accept(self, user: User, token: str) -> tuple[CompanyMember, Company]:
-        """Join the company; the token is spent. Only the invited email's account may."""
+        """Join the company; the token is spent. Only the invited, verified address may."""
         now = utcnow()
         invitation = await self.companies.invitation_by_token(token_digest(token))
         if invitation is None or not _pending(invitation, now):
@@ -88,6 +114,8 @@ class InvitationService:
             raise InvalidInvitation
         if invitation.email != user.email:
             raise InvitationNotForYou
+        if user.email_verified_at is None:
+            raise EmailNotVerified
         if await self.companies.role_of(company.id, user.id) is not None:
             raise AlreadyMember
         if not await self.companies.claim_invitation(invitation.id, user.id, now):

@@ -14,7 +14,6 @@ from aurum.companies.schemas import (
     CompanySummary,
     InvitationAccept,
     InvitationCreate,
-    InvitationCreated,
     InvitationRead,
     Membership,
     PendingInvitation,
@@ -27,10 +26,10 @@ router = APIRouter(tags=["companies"])
 @router.post("/companies/{company}/invitations", status_code=status.HTTP_201_CREATED)
 async def invite(
     data: InvitationCreate, access: CompanyMemberManager, invitations: InvitationServiceDep
-) -> InvitationCreated:
-    """Invite an email to join with a role; the token is in this response only."""
-    invitation, token = await invitations.create(access, data)
-    return InvitationCreated(**InvitationRead.model_validate(invitation).model_dump(), token=token)
+) -> InvitationRead:
+    """Invite an email address to join with a role; the link is sent to that address."""
+    invitation = await invitations.create(access, data)
+    return InvitationRead.model_validate(invitation)
 
 
 @router.get("/companies/{company}/invitations")
@@ -60,7 +59,7 @@ async def revoke_invitation(
 async def my_invitations(
     user: CurrentUser, invitations: InvitationServiceDep
 ) -> list[PendingInvitation]:
-    """Pending invitations to your email address."""
+    """Pending invitations to your email address, once you have confirmed it."""
     return [
         PendingInvitation(
             id=invitation.id,
@@ -77,7 +76,7 @@ async def my_invitations(
 async def accept_invitation(
     data: InvitationAccept, user: CurrentUser, invitations: InvitationServiceDep
 ) -> Membership:
-    """Accept an invitation sent to your email address; the token is then spent."""
+    """Accept an invitation with the token its email carried; your address must be confirmed."""
     member, company = await invitations.accept(user, data.token)
     return Membership(
         company=CompanySummary.model_validate(company),

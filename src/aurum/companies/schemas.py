@@ -169,12 +169,6 @@ class InvitationRead(BaseModel):
     expires_at: datetime
 
 
-class InvitationCreated(InvitationRead):
-    token: str = Field(
-        description="Shown once: the invited person accepts with it. Only its hash is kept."
-    )
-
-
 class PendingInvitation(BaseModel):
     """An invitation waiting for you."""
 

@@ -4,18 +4,22 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.auth.dependencies import AdminUser
+from aurum.auth.dependencies import Caller, Principal
+from aurum.auth.scopes import RequireScopes
 from aurum.db.session import SessionDep
 from aurum.users.repository import UserRepository
 from aurum.xp.repository import XpRepository
 from aurum.xp.schemas import XpAwarder
 from aurum.xp.service import XpService
 
+XpWriter = Annotated[Caller, Depends(RequireScopes("xp:write", admins=True))]
 
-async def get_xp_awarder(admin: AdminUser) -> XpAwarder:
-    # The one place that decides who awards XP: admins today; a service client with an
-    # `xp:write` scope joins here (user_id None, name = its client id).
-    return XpAwarder(user_id=admin.id, name=admin.username)
+
+async def get_xp_awarder(caller: XpWriter) -> XpAwarder:
+    """The one place that decides who awards XP: admins, and service clients with xp:write."""
+    if isinstance(caller, Principal):
+        return XpAwarder(name=caller.user.username, user_id=caller.user.id)
+    return XpAwarder(name=caller.client_id, client_id=caller.client_id)
 
 
 XpAwarderDep = Annotated[XpAwarder, Depends(get_xp_awarder)]

@@ -21,7 +21,7 @@ Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)]
 async def award_xp(
     username: str, data: XpAwardCreate, awarder: XpAwarderDep, xp: XpServiceDep
 ) -> XpAwardResult:
-    """Award XP (admins): appends to the ledger; the total and level follow at once."""
+    """Award XP (admins, or services with xp:write): a ledger line; totals follow at once."""
     award, user = await xp.award(username, data, awarder)
     return XpAwardResult(
         **XpAwardRead.model_validate(award).model_dump(),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -12,10 +12,11 @@ MAX_AWARD = 1_000_000  # per award; keeps any total far from integer overflow
 
 @dataclass(frozen=True, slots=True)
 class XpAwarder:
-    """Who awards XP, as the ledger records them: a user, or (user_id None) a service."""
+    """Who awards XP, as the ledger records them: a user or a service client."""
 
-    user_id: uuid.UUID | None
-    name: str
+    name: str  # the username, or the client id
+    user_id: uuid.UUID | None = None
+    client_id: str | None = None
 
 
 class XpAwardCreate(BaseModel):
@@ -31,7 +32,10 @@ class XpAwardRead(BaseModel):
     id: uuid.UUID
     amount: int
     reason: str
-    awarded_by: str
+    awarded_by: str = Field(description="The awarding user's username, or the client's client_id.")
+    awarded_by_type: Literal["user", "client"] = Field(
+        description="`user` (an admin) or `client` (a service client with the xp:write scope)."
+    )
     created_at: datetime
 
 

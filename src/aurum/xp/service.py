@@ -30,6 +30,7 @@ class XpService:
                 amount=data.amount,
                 reason=data.reason,
                 awarded_by_id=awarder.user_id,
+                awarded_by_client_id=awarder.client_id,
                 awarded_by=awarder.name,
             )
         )
