@@ -146,7 +146,7 @@ class MfaService:
         await self.mfa.remove_all(user.id)
         await self.sessions.revoke_all_for_user(user.id, "mfa_reset")
         # A guesser may have spent the user's code checks; enrolling again needs one.
-        await self.limiter.clear(self._code_check_limits(), account_key(user.id.hex))
+        await self.limiter.clear(self._code_check_limits(), *self._code_check_ids(user))
         await self.audit.record(
             AuditEventType.MFA_DISABLED,
             actor_id=admin.id,
@@ -174,13 +174,18 @@ class MfaService:
 
     async def code_checks_wait(self, user: User) -> float:
         """Seconds until the account may have a code checked again; 0 when it may now."""
-        return await self.limiter.wait_time(self._code_check_limits(), account_key(user.id.hex))
+        return await self.limiter.wait_time(self._code_check_limits(), *self._code_check_ids(user))
 
     async def _take_code_check(self, user: User) -> None:
         await self.limiter.hit(CODE_CHECKS, account_key(user.id.hex), CODE_CHECKS_PER_ACCOUNT)
 
     def _code_check_limits(self) -> list[RateLimitItem]:
         return self.limiter.limits_for(CODE_CHECKS, CODE_CHECKS_PER_ACCOUNT)
+
+    @staticmethod
+    def _code_check_ids(user: User) -> tuple[str, str]:
+        """The counter's identifiers, as `RateLimiter.hit` keys them."""
+        return CODE_CHECKS, account_key(user.id.hex)
 
     async def _reauthenticate(self, user: User, password: str, code: str) -> None:
         await self._check_password(user, password)
