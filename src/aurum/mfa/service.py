@@ -177,14 +177,14 @@ class MfaService:
         return await self.limiter.wait_time(self._code_check_limits(), *self._code_check_ids(user))
 
     async def _take_code_check(self, user: User) -> None:
-        await self.limiter.hit(CODE_CHECKS, account_key(user.id.hex), CODE_CHECKS_PER_ACCOUNT)
+        await self.limiter.hit(*self._code_check_ids(user), CODE_CHECKS_PER_ACCOUNT)
 
     def _code_check_limits(self) -> list[RateLimitItem]:
         return self.limiter.limits_for(CODE_CHECKS, CODE_CHECKS_PER_ACCOUNT)
 
     @staticmethod
     def _code_check_ids(user: User) -> tuple[str, str]:
-        """The counter's identifiers, as `RateLimiter.hit` keys them."""
+        """The counter's name and key: what `hit`, `wait_time` and `clear` are given."""
         return CODE_CHECKS, account_key(user.id.hex)
 
     async def _reauthenticate(self, user: User, password: str, code: str) -> None:
