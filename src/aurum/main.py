@@ -26,6 +26,7 @@ from aurum.errors import install_error_handlers
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
+from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
 from aurum.oauth.clients_router import router as oauth_clients_router
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account_email_router, prefix=API_PREFIX)
     app.include_router(mfa_login_router, prefix=API_PREFIX)
     app.include_router(mfa_router, prefix=API_PREFIX)
+    app.include_router(mfa_admin_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(discovery_router)
     app.include_router(oauth_router, prefix=API_PREFIX)

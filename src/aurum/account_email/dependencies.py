@@ -10,6 +10,7 @@ from aurum.account_email.service import AccountEmailService
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
 from aurum.app_state import AppStateDep
+from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
 from aurum.users.dependencies import UserServiceDep
@@ -23,7 +24,7 @@ AccountNoticesDep = Annotated[AccountNotices, Depends(get_account_notices)]
 
 
 def get_account_email_service(
-    db: SessionDep, state: AppStateDep, users: UserServiceDep
+    db: SessionDep, state: AppStateDep, users: UserServiceDep, audit: AuditLogDep
 ) -> AccountEmailService:
     return AccountEmailService(
         AccountTokenService(AccountTokenRepository(db)),
@@ -32,6 +33,7 @@ def get_account_email_service(
         state.passwords,
         state.mail,
         AccountMailer(state.sessionmaker, state.settings),
+        audit,
     )
 
 

@@ -16,6 +16,10 @@ from aurum.account_email import messages
 from aurum.account_email.repository import AccountEmailRepository
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
+from aurum.audit.events import AuditEventType
+from aurum.audit.repository import AuditRepository
+from aurum.audit.service import AuditLog
+from aurum.auth.service import ClientInfo
 from aurum.config import Settings
 from aurum.models.account_token import TokenPurpose
 from aurum.models.user import User
@@ -37,7 +41,12 @@ class AccountMailer:
             user = await AccountEmailRepository(db).get_user_by_email(email)
             return await self._verification(db, user)
 
-    async def password_reset(self, email: str) -> EmailMessage | None:
+    async def password_reset(
+        self, email: str, client: ClientInfo | None = None
+    ) -> EmailMessage | None:
+        """A reset link, recorded in the audit log with the requester's `client` address.
+
+        Only here, off the request path, is it known whether an account uses `email`."""
         async with self.sessionmaker.begin() as db:
             user = await AccountEmailRepository(db).get_user_by_email(email)
             if user is None or user.disabled:
@@ -48,6 +57,9 @@ class AccountMailer:
                 timedelta(minutes=self.settings.password_reset_expire_minutes),
                 email=user.email,
             )
+            await AuditLog(AuditRepository(db), client).record(
+                AuditEventType.PASSWORD_RESET_REQUESTED, subject_id=user.id
+            )
             return messages.password_reset(self.settings, user.email, token)
 
     async def registration_attempt(self, email: str) -> EmailMessage | None:
@@ -55,6 +67,9 @@ class AccountMailer:
 
     async def email_changed(self, old_email: str, new_email: str) -> EmailMessage | None:
         return messages.email_changed(self.settings, old_email, new_email)
+
+    async def mfa_reset(self, email: str) -> EmailMessage | None:
+        return messages.mfa_reset(self.settings, email)
 
     async def _verification(self, db: AsyncSession, user: User | None) -> EmailMessage | None:
         if user is None or user.disabled or user.email_verified_at is not None:

@@ -88,3 +88,24 @@ def email_changed(settings: Settings, to: str, new_email: str) -> EmailMessage:
         subject="Tu correo cambió / Your email address changed - Aurum",
         body=body,
     )
+
+
+def mfa_reset(settings: Settings, to: str) -> EmailMessage:
+    body = (
+        "Un administrador desactivó la verificación en dos pasos de tu cuenta de Aurum y "
+        "cerró todas tus sesiones. Ahora inicias sesión solo con tu contraseña: vuelve a "
+        "activarla desde tu perfil. Si no lo pediste, restablece tu contraseña y contacta "
+        "con soporte.\n\n"
+        "---\n\n"
+        "An administrator turned off two-step verification for your Aurum account and ended "
+        "all your sessions. You now sign in with your password alone: turn it on again from "
+        "your profile. If you did not ask for this, reset your password and contact support.\n"
+    )
+    return build_message(
+        sender=settings.email_from,
+        to=to,
+        subject=(
+            "Verificación en dos pasos desactivada / Two-step verification turned off - Aurum"
+        ),
+        body=body,
+    )

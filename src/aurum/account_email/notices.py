@@ -30,5 +30,9 @@ class AccountNotices:
         self._after_commit(partial(self.mailer.verification, user.id))
         self._after_commit(partial(self.mailer.email_changed, old_email, user.email))
 
+    def mfa_reset(self, user: User) -> None:
+        """An administrator turned the user's second factor off: the user is told."""
+        self._after_commit(partial(self.mailer.mfa_reset, user.email))
+
     def _after_commit(self, job: MailJob) -> None:
         after_commit(self.db, partial(self.mail.submit, job))

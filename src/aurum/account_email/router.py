@@ -11,18 +11,43 @@ from aurum.account_email.schemas import (
     PasswordResetConfirm,
     VerificationConfirm,
 )
+from aurum.auth.dependencies import ClientInfoDep
+from aurum.rate_limits.dependencies import rate_limit
 
 router = APIRouter(tags=["account email"])
 
+# Per address and per email typed. The email counter is keyed on the text sent, never on an
+# account, so a 429 says nothing about whether an account uses the address.
+PER_IP = "10/minute;100/hour"
+PER_EMAIL = "5/hour"
+RESET_REQUEST_LIMITS = rate_limit(
+    "password_reset", per_ip=PER_IP, per_account=PER_EMAIL, account_field="email"
+)
+RESET_CONFIRM_LIMITS = rate_limit("password_reset_confirm", per_ip=PER_IP)
+VERIFICATION_REQUEST_LIMITS = rate_limit(
+    "email_verification", per_ip=PER_IP, per_account=PER_EMAIL, account_field="email"
+)
+VERIFICATION_CONFIRM_LIMITS = rate_limit("email_verification_confirm", per_ip=PER_IP)
 
-@router.post("/password-reset/request", status_code=status.HTTP_202_ACCEPTED)
-async def request_password_reset(data: EmailRequest, service: AccountEmailServiceDep) -> Accepted:
+
+@router.post(
+    "/password-reset/request",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[RESET_REQUEST_LIMITS],
+)
+async def request_password_reset(
+    data: EmailRequest, client: ClientInfoDep, service: AccountEmailServiceDep
+) -> Accepted:
     """Email a reset link to the account with this address, if there is one."""
-    service.request_password_reset(data.email)
+    service.request_password_reset(data.email, client)
     return Accepted()
 
 
-@router.post("/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[RESET_CONFIRM_LIMITS],
+)
 async def confirm_password_reset(
     data: PasswordResetConfirm, service: AccountEmailServiceDep
 ) -> Response:
@@ -31,14 +56,22 @@ async def confirm_password_reset(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/email-verification/request", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/email-verification/request",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[VERIFICATION_REQUEST_LIMITS],
+)
 async def request_verification(data: EmailRequest, service: AccountEmailServiceDep) -> Accepted:
     """Email a new verification link to this address, if an account still has to confirm it."""
     service.request_verification(data.email)
     return Accepted()
 
 
-@router.post("/email-verification/confirm", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/email-verification/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[VERIFICATION_CONFIRM_LIMITS],
+)
 async def confirm_verification(
     data: VerificationConfirm, service: AccountEmailServiceDep
 ) -> Response:

@@ -7,7 +7,10 @@ from functools import partial
 from aurum.account_email.errors import InvalidResetToken, InvalidVerificationToken
 from aurum.account_email.mailer import AccountMailer
 from aurum.account_tokens.service import AccountTokenService
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
+from aurum.auth.service import ClientInfo
 from aurum.db.base import utcnow
 from aurum.mail.queue import MailQueue
 from aurum.models.account_token import TokenPurpose
@@ -24,6 +27,7 @@ class AccountEmailService:
         passwords: PasswordHasher,
         mail: MailQueue,
         mailer: AccountMailer,
+        audit: AuditLog,
     ) -> None:
         self.tokens = tokens
         self.sessions = sessions
@@ -31,10 +35,13 @@ class AccountEmailService:
         self.passwords = passwords
         self.mail = mail
         self.mailer = mailer
+        self.audit = audit
 
-    def request_password_reset(self, email: str) -> None:
-        """Queue a reset link; the lookup happens off the request path (no enumeration)."""
-        self.mail.submit(partial(self.mailer.password_reset, email))
+    def request_password_reset(self, email: str, client: ClientInfo) -> None:
+        """Queue a reset link; the lookup happens off the request path (no enumeration).
+
+        The job records `password_reset.requested` (with `client`) when it sends a link."""
+        self.mail.submit(partial(self.mailer.password_reset, email, client))
 
     def request_verification(self, email: str) -> None:
         """Queue a new verification link for an unconfirmed address, the same way."""
@@ -64,6 +71,9 @@ class AccountEmailService:
         user.email_verified_at = user.email_verified_at or now
         await self.tokens.spend_all(user, TokenPurpose.PASSWORD_RESET)
         await self.sessions.revoke_all_for_user(user.id, "password_reset")
+        await self.audit.record(
+            AuditEventType.PASSWORD_RESET_COMPLETED, actor_id=user.id, subject_id=user.id
+        )
 
     async def confirm_verification(self, raw_token: str) -> None:
         found = await self.tokens.find_live(raw_token, TokenPurpose.EMAIL_VERIFICATION)
@@ -72,6 +82,9 @@ class AccountEmailService:
         token, user = found
         if token.email != user.email or not await self.tokens.claim(token):
             raise InvalidVerificationToken
-        now = utcnow()
-        user.email_verified_at = user.email_verified_at or now
+        if user.email_verified_at is None:
+            user.email_verified_at = utcnow()
+            await self.audit.record(
+                AuditEventType.EMAIL_VERIFIED, actor_id=user.id, subject_id=user.id
+            )
         await self.tokens.spend_all(user, TokenPurpose.EMAIL_VERIFICATION)

@@ -22,3 +22,19 @@ class AuditEventType(StrEnum):
     USER_DISABLED = "user.disabled"
     USER_ENABLED = "user.enabled"
     USER_DELETED = "user.deleted"
+    # Sent a reset link to an account (requests for unknown addresses leave no trace).
+    PASSWORD_RESET_REQUESTED = "password_reset.requested"  # noqa: S105 - an event name
+    PASSWORD_RESET_COMPLETED = "password_reset.completed"  # noqa: S105 - an event name
+    EMAIL_VERIFIED = "email.verified"
+    EMAIL_CHANGED = "email.changed"
+    MFA_ENABLED = "mfa.enabled"
+    MFA_DISABLED = "mfa.disabled"  # by the user, or reset by an admin (`reason`)
+    MFA_RECOVERY_CODES_REGENERATED = "mfa.recovery_codes_regenerated"
+    # A wrong authenticator or recovery code at the second step of a sign-in.
+    SIGN_IN_MFA_FAILED = "sign_in.mfa_failed"
+    # A client revoked one of its own service (client-credentials) tokens.
+    SERVICE_TOKEN_REVOKED = "service_token.revoked"  # noqa: S105 - an event name
+    OAUTH_CLIENT_CREATED = "oauth_client.created"
+    OAUTH_CLIENT_UPDATED = "oauth_client.updated"
+    OAUTH_CLIENT_DELETED = "oauth_client.deleted"
+    OAUTH_CLIENT_SECRET_ROTATED = "oauth_client.secret_rotated"  # noqa: S105 - an event name

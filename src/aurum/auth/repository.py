@@ -83,7 +83,8 @@ class SessionRepository:
 
     async def revoke_all_for_user(
         self, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
-    ) -> None:
+    ) -> int:
+        """End every live session of the user (but `keep`); how many ended."""
         query = (
             update(AuthSession)
             .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
@@ -92,4 +93,5 @@ class SessionRepository:
         )
         if keep is not None:
             query = query.where(AuthSession.id != keep)
-        await self.session.execute(query)
+        result = await self.session.execute(query)
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from aurum.auth.dependencies import AuthServiceDep, ClientInfoDep, oauth2_scheme
 from aurum.auth.errors import InvalidRefreshToken
 from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
+from aurum.auth.service import LOGIN_PER_IP
 from aurum.rate_limits.dependencies import rate_limit
 from aurum.request_body import form_or_json
 
@@ -35,7 +36,7 @@ REFRESH_BODY = {
 
 
 # Per-account sign-in limits are the failure counters of LoginThrottle, not request counts.
-LOGIN_LIMITS = rate_limit("login", per_ip="60/minute;600/hour")
+LOGIN_LIMITS = rate_limit("login", per_ip=LOGIN_PER_IP)
 REFRESH_LIMITS = rate_limit("refresh", per_ip="60/minute;600/hour")
 
 

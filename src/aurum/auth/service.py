@@ -25,6 +25,8 @@ from aurum.security.passwords import PasswordHasher
 from aurum.users.repository import UserRepository
 
 REFRESH_PER_ACCOUNT = "30/minute;300/hour"
+# Sign-in requests per client address, wherever they come in (/token, the password grant).
+LOGIN_PER_IP = "60/minute;600/hour"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +120,18 @@ class AuthService:
         return await self.start_session(user, client)
 
     async def start_session(
-        self, user: User, client: ClientInfo, *, client_id: str | None = None, scope: str = ""
+        self,
+        user: User,
+        client: ClientInfo,
+        *,
+        client_id: str | None = None,
+        scope: str = "",
+        second_factor: str | None = None,
     ) -> TokenResponse:
         """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens.
 
-        `client_id` and `scope` when it comes through an OAuth client."""
+        `client_id` and `scope` when it comes through an OAuth client; `second_factor`
+        names the one that completed a two-step sign-in (`totp`, `recovery_code`)."""
         now = utcnow()
         refresh_token = new_token()
         auth_session = AuthSession(
@@ -137,11 +146,11 @@ class AuthService:
             scope=scope or None,
         )
         await self.sessions.add(auth_session, token_digest(refresh_token))
+        details = {"session_id": str(auth_session.id)}
+        if second_factor is not None:
+            details["second_factor"] = second_factor
         await self.audit.record(
-            AuditEventType.SIGN_IN_SUCCEEDED,
-            actor_id=user.id,
-            subject_id=user.id,
-            details={"session_id": str(auth_session.id)},
+            AuditEventType.SIGN_IN_SUCCEEDED, actor_id=user.id, subject_id=user.id, details=details
         )
         return self._tokens(user, auth_session, refresh_token)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from aurum.auth.dependencies import ClientInfoDep, CurrentUser
+from aurum.auth.dependencies import AdminUser, ClientInfoDep, CurrentUser
 from aurum.auth.schemas import TokenResponse
 from aurum.mfa.dependencies import MfaServiceDep, MfaSignInServiceDep
 from aurum.mfa.schemas import (
@@ -18,10 +18,17 @@ from aurum.mfa.schemas import (
     RecoveryCodes,
     TotpEnrollment,
 )
+from aurum.rate_limits.dependencies import rate_limit, rate_limit_per_user
 from aurum.request_body import form_or_json
 
 router = APIRouter(prefix="/users/me/mfa", tags=["two-step verification"])
 login_router = APIRouter(tags=["auth"])
+admin_router = APIRouter(prefix="/users", tags=["two-step verification"])
+
+# Per address here; per account, the codes checked (MfaService: `mfa.account`).
+SIGN_IN_LIMITS = rate_limit("mfa", per_ip="30/minute;300/hour")
+# Changes to one's own second factor (each checks the password or a code).
+SETTINGS_LIMITS = rate_limit_per_user("mfa_settings", per_account="10/minute;30/hour")
 
 
 def _body_doc(model: type[MfaSignIn | ReauthenticatedCode]) -> dict[str, object]:
@@ -37,7 +44,7 @@ def _body_doc(model: type[MfaSignIn | ReauthenticatedCode]) -> dict[str, object]
     }
 
 
-@login_router.post("/token/mfa", openapi_extra=_body_doc(MfaSignIn))
+@login_router.post("/token/mfa", openapi_extra=_body_doc(MfaSignIn), dependencies=[SIGN_IN_LIMITS])
 async def sign_in_second_step(
     data: Annotated[MfaSignIn, Depends(form_or_json(MfaSignIn))],
     client: ClientInfoDep,
@@ -53,7 +60,7 @@ async def mfa_status(user: CurrentUser, service: MfaServiceDep) -> MfaStatus:
     return await service.status(user)
 
 
-@router.post("/totp")
+@router.post("/totp", dependencies=[SETTINGS_LIMITS])
 async def start_totp(
     data: PasswordConfirmation, user: CurrentUser, service: MfaServiceDep
 ) -> TotpEnrollment:
@@ -61,7 +68,7 @@ async def start_totp(
     return await service.start_enrollment(user, data.password)
 
 
-@router.post("/totp/confirm")
+@router.post("/totp/confirm", dependencies=[SETTINGS_LIMITS])
 async def confirm_totp(
     data: CodeConfirmation, user: CurrentUser, service: MfaServiceDep
 ) -> RecoveryCodes:
@@ -70,7 +77,10 @@ async def confirm_totp(
 
 
 @router.delete(
-    "/totp", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=_body_doc(ReauthenticatedCode)
+    "/totp",
+    status_code=status.HTTP_204_NO_CONTENT,
+    openapi_extra=_body_doc(ReauthenticatedCode),
+    dependencies=[SETTINGS_LIMITS],
 )
 async def disable_totp(
     data: Annotated[ReauthenticatedCode, Depends(form_or_json(ReauthenticatedCode))],
@@ -82,9 +92,16 @@ async def disable_totp(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/recovery-codes")
+@router.post("/recovery-codes", dependencies=[SETTINGS_LIMITS])
 async def regenerate_recovery_codes(
     data: ReauthenticatedCode, user: CurrentUser, service: MfaServiceDep
 ) -> RecoveryCodes:
     """Replace your recovery codes, with your password and a code."""
     return await service.regenerate_recovery_codes(user, data.password, data.code)
+
+
+@admin_router.delete("/{username}/mfa", status_code=status.HTTP_204_NO_CONTENT)
+async def reset_user_mfa(username: str, admin: AdminUser, service: MfaServiceDep) -> Response:
+    """Turn a user's two-step verification off (a lost phone); their sessions end (admins)."""
+    await service.reset(admin, username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.db.base import utcnow
 from aurum.models.oauth_client import OAuthClient
+from aurum.models.user import User
 from aurum.oauth.errors import ClientNotFound, InvalidClientMetadata
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.schemas import ClientCreate, ClientUpdate
@@ -17,11 +20,26 @@ def _check_rules(client: OAuthClient) -> None:
         raise InvalidClientMetadata
 
 
-class ClientService:
-    def __init__(self, clients: ClientRepository) -> None:
-        self.clients = clients
+def _described(client: OAuthClient) -> dict[str, str | bool]:
+    """What the audit log keeps of a client: never its secret."""
+    return {
+        "client_id": client.client_id,
+        "name": client.name,
+        "grant_types": ",".join(client.grant_types),
+        "scopes": ",".join(client.scopes),
+        "first_party": client.first_party,
+        "disabled": client.disabled,
+    }
 
-    async def create(self, data: ClientCreate) -> tuple[OAuthClient, str]:
+
+class ClientService:
+    """Every change is an admin action, recorded with the admin as its actor."""
+
+    def __init__(self, clients: ClientRepository, audit: AuditLog) -> None:
+        self.clients = clients
+        self.audit = audit
+
+    async def create(self, data: ClientCreate, *, actor: User) -> tuple[OAuthClient, str]:
         """A new client and its secret, which is returned here once and stored hashed."""
         secret = new_token()
         client = OAuthClient(
@@ -34,7 +52,11 @@ class ClientService:
             disabled=False,
         )
         _check_rules(client)
-        return await self.clients.add(client), secret
+        added = await self.clients.add(client)
+        await self.audit.record(
+            AuditEventType.OAUTH_CLIENT_CREATED, actor_id=actor.id, details=_described(added)
+        )
+        return added, secret
 
     async def list_page(self, *, limit: int, offset: int) -> list[OAuthClient]:
         return await self.clients.list_page(limit=limit, offset=offset)
@@ -45,29 +67,48 @@ class ClientService:
             raise ClientNotFound
         return client
 
-    async def update(self, client_id: str, data: ClientUpdate) -> OAuthClient:
+    async def update(self, client_id: str, data: ClientUpdate, *, actor: User) -> OAuthClient:
         """Disabling a client ends its sign-ins; its service tokens stop being accepted."""
         client = await self.get(client_id)
         was_disabled = client.disabled
-        for field, value in data.model_dump(exclude_unset=True).items():
-            if value is not None:
-                setattr(client, field, value)
+        changed = sorted(
+            field
+            for field, value in data.model_dump(exclude_unset=True).items()
+            if value is not None and getattr(client, field) != value
+        )
+        for field in changed:
+            setattr(client, field, getattr(data, field))
         _check_rules(client)
         client.updated_at = utcnow()
         if client.disabled and not was_disabled:
             await self.clients.revoke_sessions(client.client_id, "client_disabled")
         await self.clients.session.flush()
+        if changed:
+            details = {**_described(client), "fields": ",".join(changed)}
+            await self.audit.record(
+                AuditEventType.OAUTH_CLIENT_UPDATED, actor_id=actor.id, details=details
+            )
         return client
 
-    async def new_secret(self, client_id: str) -> tuple[OAuthClient, str]:
+    async def new_secret(self, client_id: str, *, actor: User) -> tuple[OAuthClient, str]:
         """Replace the secret; the old one stops working at once, issued tokens do not."""
         client = await self.get(client_id)
         secret = new_token()
         client.secret_hash = token_digest(secret)
         client.updated_at = utcnow()
         await self.clients.session.flush()
+        await self.audit.record(
+            AuditEventType.OAUTH_CLIENT_SECRET_ROTATED,
+            actor_id=actor.id,
+            details={"client_id": client.client_id, "name": client.name},
+        )
         return client, secret
 
-    async def delete(self, client_id: str) -> None:
+    async def delete(self, client_id: str, *, actor: User) -> None:
         """Its sessions and revocation records go with it (foreign keys cascade)."""
-        await self.clients.delete(await self.get(client_id))
+        client = await self.get(client_id)
+        details = _described(client)
+        await self.clients.delete(client)
+        await self.audit.record(
+            AuditEventType.OAUTH_CLIENT_DELETED, actor_id=actor.id, details=details
+        )

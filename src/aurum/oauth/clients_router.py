@@ -24,10 +24,10 @@ ClientId = Annotated[str, Path(max_length=64)]
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_client(
-    data: ClientCreate, _: AdminUser, clients: ClientServiceDep
+    data: ClientCreate, admin: AdminUser, clients: ClientServiceDep
 ) -> ClientCreated:
     """Register a client; the `client_secret` is shown only in this response."""
-    client, secret = await clients.create(data)
+    client, secret = await clients.create(data, actor=admin)
     return ClientCreated.model_validate(
         {**ClientRead.model_validate(client).model_dump(), "client_secret": secret}
     )
@@ -53,23 +53,25 @@ async def read_client(client_id: ClientId, _: AdminUser, clients: ClientServiceD
 
 @router.patch("/{client_id}")
 async def update_client(
-    client_id: ClientId, data: ClientUpdate, _: AdminUser, clients: ClientServiceDep
+    client_id: ClientId, data: ClientUpdate, admin: AdminUser, clients: ClientServiceDep
 ) -> ClientRead:
     """Change name, grant types, scopes, first-party or disabled; only the fields sent."""
-    return ClientRead.model_validate(await clients.update(client_id, data))
+    return ClientRead.model_validate(await clients.update(client_id, data, actor=admin))
 
 
 @router.post("/{client_id}/secret")
 async def new_client_secret(
-    client_id: ClientId, _: AdminUser, clients: ClientServiceDep
+    client_id: ClientId, admin: AdminUser, clients: ClientServiceDep
 ) -> ClientSecret:
     """Issue a new secret (shown once); the old one stops working at once."""
-    client, secret = await clients.new_secret(client_id)
+    client, secret = await clients.new_secret(client_id, actor=admin)
     return ClientSecret(client_id=client.client_id, client_secret=secret)
 
 
 @router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_client(client_id: ClientId, _: AdminUser, clients: ClientServiceDep) -> Response:
+async def delete_client(
+    client_id: ClientId, admin: AdminUser, clients: ClientServiceDep
+) -> Response:
     """Delete a client: its sign-ins end and its tokens stop working at once."""
-    await clients.delete(client_id)
+    await clients.delete(client_id, actor=admin)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

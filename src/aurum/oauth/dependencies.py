@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from aurum.app_state import AppStateDep
+from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
@@ -20,8 +21,8 @@ TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
 TokenTypeHintForm = Annotated[TokenTypeHintRequest, Depends(oauth_form(TokenTypeHintRequest))]
 
 
-async def get_client_service(db: SessionDep) -> ClientService:
-    return ClientService(ClientRepository(db))
+async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientService:
+    return ClientService(ClientRepository(db), audit)
 
 
 async def get_grant_service(
@@ -30,9 +31,11 @@ async def get_grant_service(
     return GrantService(ClientRepository(db), SessionRepository(db), auth, state.access_tokens)
 
 
-async def get_token_introspection(db: SessionDep, state: AppStateDep) -> TokenIntrospection:
+async def get_token_introspection(
+    db: SessionDep, state: AppStateDep, audit: AuditLogDep
+) -> TokenIntrospection:
     return TokenIntrospection(
-        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings
+        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings, audit
     )
 
 

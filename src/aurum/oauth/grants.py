@@ -5,7 +5,7 @@ from __future__ import annotations
 from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import TokenResponse
-from aurum.auth.service import AuthService, ClientInfo
+from aurum.auth.service import LOGIN_PER_IP, AuthService, ClientInfo
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.client_auth import ClientCredentials, authenticate_client
 from aurum.oauth.errors import (
@@ -21,6 +21,7 @@ from aurum.oauth.errors import (
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.schemas import GRANT_TYPES, OAuthTokenResponse, TokenRequest
 from aurum.oauth.scopes import format_scope, parse_scope
+from aurum.rate_limits.limiter import client_key
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.opaque_tokens import token_digest
 
@@ -82,6 +83,8 @@ class GrantService:
         if request.username is None or request.password is None:
             raise InvalidRequest
         scope = format_scope(_requested_scope(request, frozenset(client.scopes)) or frozenset())
+        # One budget of sign-in requests per address, whichever endpoint they use.
+        await self.auth.limiter.hit("login.ip", client_key(client_info.ip_address), LOGIN_PER_IP)
         try:
             user = await self.auth.authenticate(request.username, request.password, client_info)
         except InvalidCredentials as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
@@ -33,11 +35,13 @@ class TokenIntrospection:
         sessions: SessionRepository,
         access_tokens: AccessTokenCodec,
         settings: Settings,
+        audit: AuditLog,
     ) -> None:
         self.clients = clients
         self.sessions = sessions
         self.access_tokens = access_tokens
         self.settings = settings
+        self.audit = audit
 
     async def introspect(
         self, credentials: ClientCredentials, token: str | None
@@ -65,14 +69,26 @@ class TokenIntrospection:
             if claims.client_id != client.client_id:
                 raise UnauthorizedClient
             expires_at = datetime.fromtimestamp(claims.expires_at, UTC)
-            await self.clients.revoke_token(claims.jti, client.client_id, expires_at)
+            if await self.clients.revoke_token(claims.jti, client.client_id, expires_at):
+                await self.audit.record(
+                    AuditEventType.SERVICE_TOKEN_REVOKED,
+                    details={"client_id": client.client_id, "jti": claims.jti},
+                )
             return
         auth_session = await self._session_of(token, claims)
         if auth_session is None or auth_session.revoked_at is not None:
             return
         if not _may_revoke(client, auth_session):
             raise UnauthorizedClient
-        await self.sessions.revoke(auth_session.id, "revoked_by_client")
+        if await self.sessions.revoke(auth_session.id, "revoked_by_client"):
+            details = {
+                "session_id": str(auth_session.id),
+                "reason": "revoked_by_client",
+                "client_id": client.client_id,
+            }
+            await self.audit.record(
+                AuditEventType.SESSION_REVOKED, subject_id=auth_session.user_id, details=details
+            )
 
     async def _decode(self, token: str) -> AccessClaims | None:
         if not _looks_like_jwt(token):

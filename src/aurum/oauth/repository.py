@@ -100,13 +100,15 @@ class ClientRepository:
         ).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    async def revoke_token(self, jti: str, client_id: str, expires_at: datetime) -> None:
-        """Record a revoked service token (idempotent); forget those that expired anyway."""
+    async def revoke_token(self, jti: str, client_id: str, expires_at: datetime) -> bool:
+        """Record a revoked service token (idempotent: False if it already was); forget
+        those that expired anyway."""
         now = utcnow()
         await self.session.execute(delete(TokenRevocation).where(TokenRevocation.expires_at < now))
         values = {"jti": jti, "client_id": client_id, "expires_at": expires_at, "revoked_at": now}
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await self.session.execute(
+        result = await self.session.execute(
             insert(TokenRevocation).values(**values).on_conflict_do_nothing(index_elements=["jti"])
         )
+        return bool(getattr(result, "rowcount", 0) == 1)

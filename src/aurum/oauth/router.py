@@ -20,8 +20,16 @@ from aurum.oauth.schemas import (
     TokenRequest,
     TokenTypeHintRequest,
 )
+from aurum.rate_limits.dependencies import rate_limit
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
+
+# Per client address, for floods: generous, since one service (or resource server) makes
+# all its calls from one address. Secrets are 256-bit, so there is nothing to guess; a
+# password grant also counts as a sign-in (`login.ip` and the failure counters).
+TOKEN_LIMITS = rate_limit("oauth_token", per_ip="600/minute")
+INTROSPECT_LIMITS = rate_limit("oauth_introspect", per_ip="6000/minute")
+REVOKE_LIMITS = rate_limit("oauth_revoke", per_ip="600/minute")
 
 # RFC 6749 §5.1: responses carrying tokens or token data must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -31,6 +39,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     "/token",
     openapi_extra=form_doc(TokenRequest),
     response_model_exclude_none=True,
+    dependencies=[TOKEN_LIMITS],
 )
 async def token(
     form: TokenForm,
@@ -49,6 +58,7 @@ async def token(
     openapi_extra=form_doc(TokenTypeHintRequest),
     response_model=Introspection,
     response_model_exclude_none=True,
+    dependencies=[INTROSPECT_LIMITS],
 )
 async def introspect(
     form: TokenTypeHintForm,
@@ -61,7 +71,7 @@ async def introspect(
     return await introspection.introspect(client, form.token)
 
 
-@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest))
+@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest), dependencies=[REVOKE_LIMITS])
 async def revoke(
     form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
 ) -> Response:

@@ -14,6 +14,7 @@ the value of `account_field` in the JSON or form body (case-insensitive). Limits
 overridden by name (`<scope>.ip`, `<scope>.account`) in `RATE_LIMITS`. Over a limit the
 answer is 429 `rate_limited` with `Retry-After`. Where the account is only known inside a
 service, hand it `RateLimiterDep` and call `await limiter.hit(name, account_key(...), default)`.
+For endpoints of the signed-in user, `rate_limit_per_user` counts requests by the user's id.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from aurum.app_state import AppStateDep
+from aurum.auth.dependencies import CurrentUser
 from aurum.rate_limits.limiter import RateLimiter, account_key, client_key
 from aurum.request_body import read_form_or_json
 
@@ -58,3 +60,12 @@ def rate_limit(
                 await limiter.hit(f"{scope}.account", account_key(value), per_account)
 
     return Depends(limit_requests)
+
+
+def rate_limit_per_user(scope: str, *, per_account: str) -> Any:  # FastAPI's Depends marker
+    """Count each request of the signed-in user against `<scope>.account`."""
+
+    async def limit_user_requests(user: CurrentUser, limiter: RateLimiterDep) -> None:
+        await limiter.hit(f"{scope}.account", account_key(user.id.hex), per_account)
+
+    return Depends(limit_user_requests)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from aurum.auth.dependencies import CurrentPrincipal
 from aurum.sessions.dependencies import SessionReader, SessionRevoker, SessionServiceDep
 from aurum.sessions.schemas import SessionPage
+from aurum.sessions.service import Revoker
 
 router = APIRouter(prefix="/users", tags=["sessions"])
 
@@ -27,7 +28,12 @@ async def revoke_my_other_sessions(
     principal: CurrentPrincipal, sessions: SessionServiceDep
 ) -> Response:
     """Log out everywhere else: every session but this one ends."""
-    await sessions.revoke_all(principal.user.id, "revoked_others", keep=principal.session_id)
+    await sessions.revoke_all(
+        principal.user.id,
+        "revoked_others",
+        by=Revoker(user_id=principal.user.id),
+        keep=principal.session_id,
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -36,7 +42,9 @@ async def revoke_all_my_sessions(
     principal: CurrentPrincipal, sessions: SessionServiceDep
 ) -> Response:
     """Log out everywhere, this session included."""
-    await sessions.revoke_all(principal.user.id, "logout_everywhere")
+    await sessions.revoke_all(
+        principal.user.id, "logout_everywhere", by=Revoker(user_id=principal.user.id)
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -45,7 +53,9 @@ async def revoke_my_session(
     session_id: uuid.UUID, principal: CurrentPrincipal, sessions: SessionServiceDep
 ) -> Response:
     """End one of your sessions (this one too, if you name it)."""
-    await sessions.revoke(principal.user.id, session_id, "revoked_by_user")
+    await sessions.revoke(
+        principal.user.id, session_id, "revoked_by_user", by=Revoker(user_id=principal.user.id)
+    )
     return Response(status_code=NO_CONTENT)
 
 
@@ -60,19 +70,19 @@ async def list_user_sessions(
 
 @router.delete("/{username}/sessions", status_code=NO_CONTENT)
 async def revoke_user_sessions(
-    username: str, _: SessionRevoker, sessions: SessionServiceDep
+    username: str, by: SessionRevoker, sessions: SessionServiceDep
 ) -> Response:
     """End every session of a user (admins, or services with `sessions:write`)."""
     user = await sessions.user(username)
-    await sessions.revoke_all(user.id, "revoked_by_admin")
+    await sessions.revoke_all(user.id, "revoked_by_admin", by=by)
     return Response(status_code=NO_CONTENT)
 
 
 @router.delete("/{username}/sessions/{session_id}", status_code=NO_CONTENT)
 async def revoke_user_session(
-    username: str, session_id: uuid.UUID, _: SessionRevoker, sessions: SessionServiceDep
+    username: str, session_id: uuid.UUID, by: SessionRevoker, sessions: SessionServiceDep
 ) -> Response:
     """End one session of a user (admins, or services with `sessions:write`)."""
     user = await sessions.user(username)
-    await sessions.revoke(user.id, session_id, "revoked_by_admin")
+    await sessions.revoke(user.id, session_id, "revoked_by_admin", by=by)
     return Response(status_code=NO_CONTENT)

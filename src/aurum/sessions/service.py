@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
+from aurum.audit.events import AuditEventType
+from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
@@ -19,6 +22,14 @@ from aurum.users.repository import UserRepository
 MAX_LISTED = 100
 
 
+@dataclass(frozen=True, slots=True)
+class Revoker:
+    """Who ends sessions: a user (the owner, or an admin), or a service client."""
+
+    user_id: uuid.UUID | None = None
+    client_id: str | None = None
+
+
 class SessionService:
     def __init__(
         self,
@@ -26,11 +37,13 @@ class SessionService:
         listing: UserSessionRepository,
         users: UserRepository,
         settings: Settings,
+        audit: AuditLog,
     ) -> None:
         self.sessions = sessions
         self.listing = listing
         self.users = users
         self.settings = settings
+        self.audit = audit
 
     async def user(self, username: str) -> User:
         user = await self.users.get_by_username(username)
@@ -47,16 +60,29 @@ class SessionService:
         )
         return [self._read(row, idle, current) for row in rows]
 
-    async def revoke(self, user_id: uuid.UUID, session_id: uuid.UUID, reason: str) -> None:
+    async def revoke(
+        self, user_id: uuid.UUID, session_id: uuid.UUID, reason: str, *, by: Revoker
+    ) -> None:
         """End one session; its refresh token and access tokens stop working at once."""
         if await self.listing.get_live(user_id, session_id) is None:
             raise SessionNotFound
-        await self.sessions.revoke(session_id, reason)
+        if await self.sessions.revoke(session_id, reason):
+            await self._record(user_id, by, reason=reason, session_id=str(session_id))
 
     async def revoke_all(
-        self, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
+        self, user_id: uuid.UUID, reason: str, *, by: Revoker, keep: uuid.UUID | None = None
     ) -> None:
-        await self.sessions.revoke_all_for_user(user_id, reason, keep=keep)
+        """End every session of the user but `keep`: one event, with how many ended."""
+        count = await self.sessions.revoke_all_for_user(user_id, reason, keep=keep)
+        if count:
+            await self._record(user_id, by, reason=reason, count=count)
+
+    async def _record(self, user_id: uuid.UUID, by: Revoker, **details: str | int) -> None:
+        if by.client_id is not None:
+            details["client_id"] = by.client_id
+        await self.audit.record(
+            AuditEventType.SESSION_REVOKED, actor_id=by.user_id, subject_id=user_id, details=details
+        )
 
     @staticmethod
     def _read(row: AuthSession, idle: timedelta, current: uuid.UUID | None) -> SessionRead:

@@ -193,7 +193,13 @@ class UserService:
                 AuditEventType.USER_DISABLED if changes["disabled"] else AuditEventType.USER_ENABLED
             )
             await record(event, actor_id=actor.id, subject_id=user.id)
-        profile = [field for field in changed if field not in {"role", "disabled"}]
+        if "email" in changed:
+            # Addresses are not secrets, and restoring a taken-over account needs the old one.
+            details = {"from": user.email, "to": str(changes["email"])}
+            await record(
+                AuditEventType.EMAIL_CHANGED, actor_id=actor.id, subject_id=user.id, details=details
+            )
+        profile = [field for field in changed if field not in {"role", "disabled", "email"}]
         if profile:
             details = {"fields": ",".join(profile)}
             await record(
