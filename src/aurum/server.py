@@ -1,0 +1,74 @@
+"""The HTTP server behind `aurum serve`: Granian or Uvicorn, chosen by measurement.
+
+Granian (a Rust HTTP server) is the default: in `bench/run` it serves the same app with
+fewer CPU cycles per request than Uvicorn with uvloop and httptools (docs/benchmarks.md).
+Uvicorn stays available, and serves `--reload` (development).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from starlette.types import ASGIApp
+
+TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
+
+
+class ServerKind(StrEnum):
+    GRANIAN = "granian"
+    UVICORN = "uvicorn"
+
+
+def proxied_app() -> ASGIApp:
+    """The app behind Granian, which reads X-Forwarded-* only through this wrapper."""
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers  # noqa: PLC0415
+
+    from aurum.main import create_app  # noqa: PLC0415 - built in each worker
+
+    app: ASGIApp = wrap_asgi_with_proxy_headers(create_app(), trusted_hosts=TRUSTED_PROXIES)
+    return app
+
+
+def run(
+    kind: ServerKind, *, host: str, port: int, workers: int, reload: bool, access_log: bool
+) -> None:
+    if kind is ServerKind.GRANIAN and not reload:
+        _granian(host=host, port=port, workers=workers, access_log=access_log)
+    else:
+        _uvicorn(host=host, port=port, workers=workers, reload=reload, access_log=access_log)
+
+
+def _granian(*, host: str, port: int, workers: int, access_log: bool) -> None:
+    from granian import Granian  # noqa: PLC0415 - only when chosen
+    from granian.constants import Interfaces, Loops  # noqa: PLC0415
+
+    Granian(
+        "aurum.server:proxied_app",
+        factory=True,
+        address=host,
+        port=port,
+        workers=workers,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        websockets=False,
+        log_access=access_log,
+    ).serve()
+
+
+def _uvicorn(*, host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
+    import uvicorn  # noqa: PLC0415 - only when chosen
+
+    uvicorn.run(
+        "aurum.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        server_header=False,
+        access_log=access_log,
+        log_level="info",
+    )
