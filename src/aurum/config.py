@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     first_admin_email: str | None = None
     first_admin_password: SecretStr | None = None
 
+    # Performance (benchmark): how long a request waits for a pooled database connection
+    # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
+    database_pool_timeout: float = Field(default=10, gt=0, le=300)
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:
