@@ -20,13 +20,14 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    read_engine: AsyncEngine  # autocommit, for single-statement reads on the hot path
     keys: KeyStore
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
 
 
-def get_app_state(request: Request) -> AppState:
+async def get_app_state(request: Request) -> AppState:
     state: AppState = request.app.state.aurum
     return state
 

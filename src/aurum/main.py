@@ -16,7 +16,7 @@ from aurum.auth.router import router as auth_router
 from aurum.bootstrap import ensure_first_admin
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
-from aurum.db.session import build_engine, build_sessionmaker
+from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
@@ -33,6 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.migrate_on_start:
         await upgrade_database(settings)
     engine = build_engine(settings)
+    read_engine = build_read_engine(settings)
     sessionmaker = build_sessionmaker(engine)
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
@@ -43,6 +44,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
+            read_engine=read_engine,
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
@@ -59,6 +61,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         passwords.close()
         if redis is not None:
             await redis.aclose()
+        await read_engine.dispose()
         await engine.dispose()
 
 

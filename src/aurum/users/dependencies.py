@@ -11,7 +11,7 @@ from aurum.users.repository import UserRepository
 from aurum.users.service import UserService
 
 
-def get_user_service(db: SessionDep, state: AppStateDep) -> UserService:
+async def get_user_service(db: SessionDep, state: AppStateDep) -> UserService:
     return UserService(UserRepository(db), SessionRepository(db), state.passwords, state.settings)
 
 
