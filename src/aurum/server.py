@@ -19,14 +19,19 @@ class ServerKind(StrEnum):
     UVICORN = "uvicorn"
 
 
-def proxied_app() -> ASGIApp:
-    """The app behind Granian, which reads X-Forwarded-* only through this wrapper."""
+def behind_proxy(app: ASGIApp) -> ASGIApp:
+    """Believe X-Forwarded-For/-Proto from local proxies only (Granian leaves it to apps)."""
     from granian.utils.proxies import wrap_asgi_with_proxy_headers  # noqa: PLC0415
 
+    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(app, trusted_hosts=TRUSTED_PROXIES)
+    return wrapped
+
+
+def proxied_app() -> ASGIApp:
+    """What each Granian worker serves."""
     from aurum.main import create_app  # noqa: PLC0415 - built in each worker
 
-    app: ASGIApp = wrap_asgi_with_proxy_headers(create_app(), trusted_hosts=TRUSTED_PROXIES)
-    return app
+    return behind_proxy(create_app())
 
 
 def run(
