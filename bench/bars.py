@@ -14,7 +14,9 @@ def _ratio(name: str, value: float | None, base: float | None, target: float, un
     if value is None or not base:
         return Bar(name, "n/a", f">= {target:.2f} x {unit}", None)
     ratio = value / base
-    return Bar(name, f"{ratio:.2f} ({value:,.1f} / {base:,.1f})", f">= {target:.2f}", ratio >= target)
+    return Bar(
+        name, f"{ratio:.2f} ({value:,.1f} / {base:,.1f})", f">= {target:.2f}", ratio >= target
+    )
 
 
 def judge(report: Report, bound: HashBound) -> None:
@@ -29,8 +31,12 @@ def judge(report: Report, bound: HashBound) -> None:
     ]
     s4 = rps.get("S4")
     bars.append(
-        Bar("S4 rotations/s", "n/a" if s4 is None else f"{s4:,.1f}", f">= {S4_TARGET:,.0f}",
-            None if s4 is None else s4 >= S4_TARGET)
+        Bar(
+            "S4 rotations/s",
+            "n/a" if s4 is None else f"{s4:,.1f}",
+            f">= {S4_TARGET:,.0f}",
+            None if s4 is None else s4 >= S4_TARGET,
+        )
     )
     bars.extend(_mixed(report, r3))
     bars.append(_listing(report))

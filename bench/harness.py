@@ -116,18 +116,28 @@ async def run(options: Options, command: str) -> Report:
             progress(f"Aurum under {server}")
             await run_all(options, server, env, dsn, report, main=server == options.server)
     report.facts = [
-        ("run", ("smoke run (--quick)" if options.quick else "full run") + ", "
-         + time.strftime("%Y-%m-%d %H:%M %Z")),
+        (
+            "run",
+            ("smoke run (--quick)" if options.quick else "full run")
+            + ", "
+            + time.strftime("%Y-%m-%d %H:%M %Z"),
+        ),
         ("command", f"`{command}`"),
         *machine.machine(),
         ("database", postgres),
         ("load average (1/5/15 min)", f"before {load_before}; after {machine.load_average()}"),
-        ("server", f"`aurum serve --workers {options.workers} --server {options.server} "
-                   "--no-access-log`, ENVIRONMENT=production"),
+        (
+            "server",
+            f"`aurum serve --workers {options.workers} --server {options.server} "
+            "--no-access-log`, ENVIRONMENT=production",
+        ),
         ("load", f"wrk, {options.connections} connections, {options.seconds:g} s per scenario"),
         ("users in the database", f"{options.users:,}"),
-        ("R3", f"Argon2id {bound.parameters}: {bound.cpu_seconds_per_hash * 1000:.1f} ms CPU "
-               f"per hash; {bound.cores} cores / that = {bound.hashes_per_second:.1f} hashes/s"),
+        (
+            "R3",
+            f"Argon2id {bound.parameters}: {bound.cpu_seconds_per_hash * 1000:.1f} ms CPU "
+            f"per hash; {bound.cores} cores / that = {bound.hashes_per_second:.1f} hashes/s",
+        ),
     ]
     judge(report, bound)
     explain(report, bound)

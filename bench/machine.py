@@ -13,8 +13,19 @@ import asyncpg
 from bench import loadgen
 
 PACKAGES = (
-    "aurum-identity", "fastapi", "starlette", "pydantic", "sqlalchemy", "asyncpg",
-    "granian", "uvicorn", "uvloop", "httptools", "argon2-cffi", "pwdlib", "pyjwt",
+    "aurum-identity",
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "sqlalchemy",
+    "asyncpg",
+    "granian",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "argon2-cffi",
+    "pwdlib",
+    "pyjwt",
 )
 
 
@@ -64,8 +75,11 @@ def versions() -> str:
 
 def machine() -> list[tuple[str, str]]:
     return [
-        ("machine", f"{cpu_model()}; {len(os.sched_getaffinity(0))} cores; "
-                    f"{memory_gib():.0f} GiB; {platform.system()} {platform.release()}"),
+        (
+            "machine",
+            f"{cpu_model()}; {len(os.sched_getaffinity(0))} cores; "
+            f"{memory_gib():.0f} GiB; {platform.system()} {platform.release()}",
+        ),
         ("python", f"{platform.python_implementation()} {platform.python_version()}"),
         ("packages", versions()),
         ("load generator", wrk_version()),

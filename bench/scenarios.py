@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import database, loadgen, servers, service
-from bench.loadgen import Load, Measurement
+from bench.loadgen import Measurement
 from bench.report import Report, Row
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ async def run_all(
     """Every scenario under the chosen server; only S1 and S2 under the others (comparison)."""
     for attempt in range(2):
         try:
-            await _serve_and_measure(options, server, env, dsn, report, main=main, first=attempt == 0)
+            await _serve_and_measure(
+                options, server, env, dsn, report, main=main, first=attempt == 0
+            )
         except _Restart:
             continue
         return
@@ -85,8 +87,11 @@ async def _serve_and_measure(
 async def _writes_and_mixes(
     options: Options, url: str, dsn: str, files: dict[str, Path], s2: Measurement, report: Report
 ) -> None:
-    login = ("prefix=" + database.USER_PREFIX, f"users={options.users}",
-             f"password={service.PASSWORD}")
+    login = (
+        "prefix=" + database.USER_PREFIX,
+        f"users={options.users}",
+        f"password={service.PASSWORD}",
+    )
     s3 = await loadgen.run(options.load("login.lua", url, *login))
     report.rows.append(Row("S3", "POST /api/v1/token (login)", s3))
     s4 = await loadgen.run(options.load("refresh.lua", url, f"tokens={files['refresh']}"))
@@ -110,7 +115,9 @@ async def _introspection(
         report.rows.append(Row("S6", title, None, client.note))
         return
     args = (f"tokens={files['access']}", f"basic={client.basic}")
-    report.rows.append(Row("S6", title, await loadgen.run(options.load("introspect.lua", url, *args))))
+    report.rows.append(
+        Row("S6", title, await loadgen.run(options.load("introspect.lua", url, *args)))
+    )
 
 
 async def _mixed(
@@ -124,8 +131,12 @@ async def _mixed(
     rate = max(s2.rps * READ_SHARE, 10.0)
     pause = max(1, round(PACED_CONNECTIONS * 1000 / rate))
     reads = options.load(
-        "get.lua", url, "path=/api/v1/users/me", f"tokens={files['access']}",
-        f"delay_ms={pause}", connections=PACED_CONNECTIONS,
+        "get.lua",
+        url,
+        "path=/api/v1/users/me",
+        f"tokens={files['access']}",
+        f"delay_ms={pause}",
+        connections=PACED_CONNECTIONS,
     )
     alone = await loadgen.run(reads)
     report.rows.append(Row("S7a", f"/users/me paced (~{rate:,.0f}/s), alone", alone))

@@ -88,9 +88,12 @@ async def serving(
         await _stop(process)
 
 
-async def _wait_ready(server: Server, path: str, log: Path, timeout: float = 90) -> None:
+READY_SECONDS = 90
+
+
+async def _wait_ready(server: Server, path: str, log: Path) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + READY_SECONDS
     async with httpx.AsyncClient(base_url=server.base_url, timeout=2) as client:
         while loop.time() < deadline:
             if server.process.returncode is not None:
@@ -119,7 +122,7 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         text = (task / "children").read_text().split()
         found.extend(int(child) for child in text)
