@@ -50,9 +50,7 @@ def serve(
     if settings.migrate_on_start:
         # Once here, before any worker starts, so workers never race on the schema.
         asyncio.run(migrate.upgrade_database(settings))
-    run_server(
-        server, host=host, port=port, workers=workers, reload=reload, access_log=access_log
-    )
+    run_server(server, host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 @db_app.command("wait")
