@@ -33,6 +33,7 @@ class Measurement:
     p99_ms: float
     max_ms: float
     errors: int  # connection errors, timeouts and HTTP statuses >= 400
+    server_cpu_us: float | None = None  # CPU time the server spent per request
 
     @property
     def rps(self) -> float:

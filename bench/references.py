@@ -22,7 +22,7 @@ async def measure_r1(load: LoadFactory, server: str, workers: int, logs: Path) -
     command = servers.reference_command(server, "r1", port, workers)
     async with servers.serving(command, {}, port, "/", logs / f"r1-{server}.log") as running:
         await loadgen.run(load("get.lua", running.base_url, "path=/", seconds=1))  # warm-up
-        return await loadgen.run(load("get.lua", running.base_url, "path=/"))
+        return await running.measure(load("get.lua", running.base_url, "path=/"))
 
 
 async def measure_r2(
@@ -47,4 +47,4 @@ async def measure_r2(
     async with servers.serving(command, env, port, "/health", logs / "r2.log") as running:
         args = ("path=/me", f"tokens={tokens}")
         await loadgen.run(load("get.lua", running.base_url, *args, seconds=1))  # warm-up
-        return await loadgen.run(load("get.lua", running.base_url, *args))
+        return await running.measure(load("get.lua", running.base_url, *args))

@@ -40,11 +40,22 @@ class Report:
 
 
 def results_table(rows: list[Row]) -> list[list[str]]:
-    table = [["", "scenario", "requests/s", "p50 ms", "p99 ms", "errors", "requests"]]
+    table = [
+        [
+            "",
+            "scenario",
+            "requests/s",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "requests",
+            "server CPU µs/req",
+        ]
+    ]
     for row in rows:
         m = row.result
         if m is None:
-            table.append([row.key, row.title, "n/a", "", "", "", row.note])
+            table.append([row.key, f"{row.title} ({row.note})", "n/a", "", "", "", "", ""])
             continue
         table.append(
             [
@@ -55,6 +66,7 @@ def results_table(rows: list[Row]) -> list[list[str]]:
                 f"{m.p99_ms:.2f}",
                 str(m.errors),
                 f"{m.requests:,}",
+                "" if m.server_cpu_us is None else f"{m.server_cpu_us:,.0f}",
             ]
         )
     return table

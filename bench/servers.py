@@ -10,14 +10,18 @@ import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 
+from bench import loadgen
+from bench.loadgen import Load, Measurement
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVERS = ("granian", "uvicorn")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEFAULT_SERVER = "granian"  # what `aurum serve` uses unless told otherwise
 
 
@@ -55,6 +59,19 @@ def reference_command(server: str, factory: str, port: int, workers: int) -> lis
 class Server:
     process: asyncio.subprocess.Process
     base_url: str
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system, every thread) of the master and its workers."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        return sum(_cpu_seconds(pid) for pid in pids)
+
+    async def measure(self, load: Load) -> Measurement:
+        """A wrk run, with the server's CPU time per request (robust on a busy machine)."""
+        before = self.cpu_seconds()
+        result = await loadgen.run(load)
+        spent = self.cpu_seconds() - before
+        cpu = spent / result.requests * 1e6 if result.requests else None
+        return replace(result, server_cpu_us=cpu)
 
     def worker_rss_mib(self) -> list[float]:
         """Resident memory of each worker process (the children of the server's master)."""
@@ -127,6 +144,14 @@ def _children(pid: int) -> list[int]:
         text = (task / "children").read_text().split()
         found.extend(int(child) for child in text)
     return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # a worker that exited
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 def _rss_mib(pid: int) -> float:

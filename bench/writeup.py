@@ -37,6 +37,16 @@ def explain(report: Report, bound: HashBound) -> None:
             "minimum (S2 vs R2): routing and dependency injection, the ORM, the session "
             "check in the same query, and the response model."
         )
+    cpu = {
+        r.key: r.result.server_cpu_us for r in report.rows if r.result and r.result.server_cpu_us
+    }
+    for key, base in (("S1", "R1"), ("S2", "R2")):
+        if key in cpu and base in cpu:
+            report.notes.append(
+                f"Server CPU per request, {key} vs {base}: {cpu[key]:,.0f} µs vs {cpu[base]:,.0f} µs "
+                f"(as a throughput ratio: {cpu[base] / cpu[key]:.2f}); unlike requests/s, this "
+                "does not depend on what else the machine was running."
+            )
     hash_ms = bound.cpu_seconds_per_hash * 1000
     for key, what in (("S3", "login"), ("S5", "registration")):
         if key in rps:
