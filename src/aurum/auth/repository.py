@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.user import User
+
+_SESSIONS = cast("Table", AuthSession.__table__)
+_REFRESH_TOKENS = cast("Table", RefreshToken.__table__)
 
 
 class SessionRepository:
@@ -24,8 +28,11 @@ class SessionRepository:
         await self.session.flush()
 
     async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
-        self.session.add(RefreshToken(session_id=session_id, token_hash=token_hash))
-        await self.session.flush()
+        # Core statements on the hot path of rotation: the ORM's unit of work and bulk
+        # update machinery cost more than the statements themselves.
+        await self.session.execute(
+            insert(_REFRESH_TOKENS).values(session_id=session_id, token_hash=token_hash)
+        )
 
     async def find_refresh_token(
         self, token_hash: str
@@ -43,19 +50,15 @@ class SessionRepository:
     async def claim_refresh_token(self, token_id: uuid.UUID, now: datetime) -> bool:
         """Mark a refresh token used; False when another request already did (reuse)."""
         result = await self.session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.id == token_id, RefreshToken.used_at.is_(None))
+            update(_REFRESH_TOKENS)
+            .where(_REFRESH_TOKENS.c.id == token_id, _REFRESH_TOKENS.c.used_at.is_(None))
             .values(used_at=now)
-            .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
     async def touch(self, session_id: uuid.UUID, now: datetime) -> None:
         await self.session.execute(
-            update(AuthSession)
-            .where(AuthSession.id == session_id)
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
+            update(_SESSIONS).where(_SESSIONS.c.id == session_id).values(last_used_at=now)
         )
 
     async def get_active_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
