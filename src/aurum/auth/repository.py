@@ -41,10 +41,9 @@ class SessionRepository:
         self.session = session
 
     async def add(self, auth_session: AuthSession, token_hash: str) -> None:
-        # One flush for both rows (the unit of work inserts the session first).
         self.session.add(auth_session)
-        self.session.add(RefreshToken(session_id=auth_session.id, token_hash=token_hash))
         await self.session.flush()
+        await self.add_refresh_token(auth_session.id, token_hash)
 
     async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
         await self.session.execute(
