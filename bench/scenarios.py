@@ -22,6 +22,11 @@ DEEP = 0.9  # S8: the cursor sits this far into the seeded users
 TOKENS = 64  # accounts signed in for the read and rotation scenarios (one hash each)
 
 
+def token_count(connections: int) -> int:
+    """Signed-in accounts: S4 needs a spare token per wrk thread beyond the connections."""
+    return max(TOKENS, 2 * connections)
+
+
 def serve_command(server: str, port: int, workers: int) -> list[str]:
     return [
         service.AURUM,
@@ -88,7 +93,7 @@ async def _serve_and_measure(
             # Workers that start together on a fresh database may each create the first
             # signing key; a restart makes every worker load all of them.
             raise _RestartError
-        users = [f"{database.USER_PREFIX}{n:07d}" for n in range(TOKENS)]
+        users = [f"{database.USER_PREFIX}{n:07d}" for n in range(token_count(options.connections))]
         tokens = await service.sign_in(running.base_url, users)
         access, refresh = (
             options.logs / f"access-{server}.txt",

@@ -1,5 +1,7 @@
 -- POST /api/v1/refresh-token, each connection following its own rotation chain: a token
 -- is taken from this thread's queue and the rotated one from the response goes back in.
+-- Each thread needs more tokens than connections: wrk calls request() once at start-up
+-- to check the script, and that token is never sent.
 package.path = package.path .. ";bench/lua/?.lua"
 local report = require("report")
 dofile("bench/lua/threads.lua")
