@@ -26,12 +26,6 @@ _LOWEST_PRIORITY = 19
 
 
 def _lower_thread_priority() -> None:
-    # SCHED_IDLE where the OS has it: a thread that wakes up with a request to serve
-    # preempts a hashing thread at once (with nice 19 it may wait a scheduler slice).
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
-    except (AttributeError, OSError):
-        logger.debug("SCHED_IDLE unavailable; lowering the nice value instead")
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
     except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
