@@ -97,3 +97,12 @@ async def cursor_at(dsn: str, position: int) -> str:
         msg = f"fewer than {position} users"
         raise RuntimeError(msg)
     return encode_cursor(User(id=row["id"], created_at=row["created_at"]))
+
+
+async def signing_key_count(dsn: str) -> int:
+    connection = await asyncpg.connect(dsn)
+    try:
+        count: int = await connection.fetchval("SELECT count(*) FROM signing_keys")
+    finally:
+        await connection.close()
+    return count

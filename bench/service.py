@@ -16,7 +16,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 AURUM = str(Path(sys.executable).parent / "aurum")
 ADMIN = "benchadmin"
-PASSWORD = "bench-Passw0rd-" + "x7Kq"  # every seeded account shares it (and so one hash)
+PASSWORD = "bench-Passw0rd-x7Kq"  # noqa: S105 - every seeded account shares it (one hash)
 
 
 def service_env(dsn: str, secret_key: str) -> dict[str, str]:
@@ -115,14 +115,3 @@ async def introspection_client(base_url: str, admin_token: str, probe: str) -> I
         if check.status_code != 200 or check.json().get("active") is not True:
             return IntrospectionClient("", f"n/a: introspection check gave {check.status_code}")
     return IntrospectionClient(basic)
-
-
-async def signing_key_count(dsn: str) -> int:
-    import asyncpg  # noqa: PLC0415 - only this check needs it here
-
-    connection = await asyncpg.connect(dsn)
-    try:
-        count: int = await connection.fetchval("SELECT count(*) FROM signing_keys")
-    finally:
-        await connection.close()
-    return count
