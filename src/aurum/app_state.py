@@ -24,6 +24,7 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    read_engine: AsyncEngine  # autocommit, for single-statement reads on the hot path
     keys: KeyStore
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher
@@ -34,7 +35,7 @@ class AppState:
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
 
 
-def get_app_state(request: Request) -> AppState:
+async def get_app_state(request: Request) -> AppState:
     state: AppState = request.app.state.aurum
     return state
 

@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 
 from aurum.bootstrap import create_admin as create_admin_account
@@ -19,6 +18,8 @@ from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import AppError
 from aurum.keys.cli import keys_app
 from aurum.security.passwords import PasswordHasher
+from aurum.server import ServerKind
+from aurum.server import run as run_server
 
 app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -45,25 +46,17 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    server: Annotated[
+        ServerKind, typer.Option(help="HTTP server (--reload always uses uvicorn).")
+    ] = ServerKind.GRANIAN,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Start the HTTP service."""
     settings = get_settings()
     if settings.migrate_on_start:
         # Once here, before any worker starts, so workers never race on the schema.
         asyncio.run(migrate.upgrade_database(settings))
-    uvicorn.run(
-        "aurum.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=None if reload else workers,
-        reload=reload,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=True,
-        server_header=False,
-        log_level="info",
-    )
+    run_server(server, host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 @db_app.command("wait")

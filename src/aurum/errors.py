@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -202,5 +203,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, on_integrity)
     app.add_exception_handler(OperationalError, on_database_down)
     app.add_exception_handler(DBAPIError, on_database_down)
+    app.add_exception_handler(PoolTimeout, on_database_down)  # every connection is busy
     app.add_exception_handler(OSError, on_database_down)
     app.add_exception_handler(Exception, on_unexpected)

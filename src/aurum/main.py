@@ -21,7 +21,7 @@ from aurum.catalogs.router import router as catalogs_router
 from aurum.companies.router import router as companies_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
-from aurum.db.session import build_engine, build_sessionmaker
+from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
 from aurum.errors import install_error_handlers
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
@@ -54,6 +54,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.migrate_on_start:
         await upgrade_database(settings)
     engine = build_engine(settings)
+    read_engine = build_read_engine(settings)
     sessionmaker = build_sessionmaker(engine)
     keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
     passwords = PasswordHasher(settings)
@@ -74,6 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
+            read_engine=read_engine,
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
@@ -100,6 +102,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await http_client.aclose()
         if redis is not None:
             await redis.aclose()
+        await read_engine.dispose()
         await engine.dispose()
 
 

@@ -26,12 +26,14 @@ def statements(state: AppState) -> Iterator[list[str]]:
         if statement.startswith(SQL) and "SIGNING_KEYS" not in statement:
             seen.append(statement.split()[0])
 
-    engine = state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
+    engines = [state.engine.sync_engine, state.read_engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_a_users_request_is_one_query(

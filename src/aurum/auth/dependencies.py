@@ -13,6 +13,7 @@ from aurum.app_state import AppStateDep
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import UserTokenRequired
+from aurum.auth.principal_repository import PrincipalRepository
 from aurum.auth.repository import SessionRepository
 from aurum.auth.service import AuthService, ClientInfo
 from aurum.db.session import SessionDep
@@ -64,9 +65,12 @@ async def get_caller(token: BearerToken, state: AppStateDep, db: SessionDep) -> 
         raise InvalidToken from exc
     if claims.session_id is None:
         raise InvalidToken
-    user = await SessionRepository(db).get_active_user(user_id, claims.session_id)
+    user = await PrincipalRepository(state.read_engine).get_active_user(user_id, claims.session_id)
     if user is None or user.disabled:
         raise InvalidToken
+    # Loaded outside the request's transaction (a read that needs nothing else never
+    # opens one); from here on it belongs to the request's session like any loaded row.
+    user = await db.merge(user, load=False)
     return Principal(user=user, claims=claims)
 
 
@@ -98,7 +102,7 @@ async def get_admin_user(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin_user)]
 
 
-def get_client_info(request: Request) -> ClientInfo:
+async def get_client_info(request: Request) -> ClientInfo:
     return ClientInfo(
         user_agent=request.headers.get("user-agent"),
         ip_address=request.client.host if request.client else None,
@@ -108,7 +112,9 @@ def get_client_info(request: Request) -> ClientInfo:
 ClientInfoDep = Annotated[ClientInfo, Depends(get_client_info)]
 
 
-def get_auth_service(db: SessionDep, state: AppStateDep, client: ClientInfoDep) -> AuthService:
+async def get_auth_service(
+    db: SessionDep, state: AppStateDep, client: ClientInfoDep
+) -> AuthService:
     return AuthService(
         UserRepository(db),
         SessionRepository(db),

@@ -14,7 +14,7 @@ from aurum.users.repository import UserRepository
 from aurum.users.service import UserService
 
 
-def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> UserService:
+async def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> UserService:
     notices = AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
     return UserService(
         UserRepository(db),

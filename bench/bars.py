@@ -1,0 +1,86 @@
+"""The issue's bars, as ratios between measurements of one run."""
+
+from __future__ import annotations
+
+from bench.hash_bound import HashBound
+from bench.report import Bar, Report
+
+MEMORY_LIMIT_MIB = 150
+S7_FLOOR_MS = 10.0
+S4_TARGET = 1000.0
+
+
+def _ratio(name: str, value: float | None, base: float | None, target: float, unit: str) -> Bar:
+    if value is None or not base:
+        return Bar(name, "n/a", f">= {target:.2f} x {unit}", None)
+    ratio = value / base
+    return Bar(
+        name, f"{ratio:.2f} ({value:,.1f} / {base:,.1f})", f">= {target:.2f}", ratio >= target
+    )
+
+
+def judge(report: Report, bound: HashBound) -> None:
+    rps = {row.key: row.result.rps for row in report.rows if row.result is not None}
+    r3 = bound.hashes_per_second
+    bars = [
+        _ratio("S1 / R1 (framework cost; ideal)", rps.get("S1"), rps.get("R1"), 0.9, "R1"),
+        _ratio("S2 / R2", rps.get("S2"), rps.get("R2"), 0.75, "R2"),
+        _ratio("S3 / R3 (logins)", rps.get("S3"), r3, 0.85, "R3"),
+        _ratio("S5 / R3 (registrations)", rps.get("S5"), r3, 0.85, "R3"),
+        _ratio("S6 / R2 (introspection)", rps.get("S6"), rps.get("R2"), 0.75, "R2"),
+    ]
+    s4 = rps.get("S4")
+    bars.append(
+        Bar(
+            "S4 rotations/s",
+            "n/a" if s4 is None else f"{s4:,.1f}",
+            f">= {S4_TARGET:,.0f}",
+            None if s4 is None else s4 >= S4_TARGET,
+        )
+    )
+    bars.extend(_mixed(report, r3))
+    bars.append(_listing(report))
+    bars.append(_memory(report))
+    report.bars = bars
+
+
+def _mixed(report: Report, r3: float) -> list[Bar]:
+    alone, during, flood = report.result("S7a"), report.result("S7b"), report.result("S7c")
+    if alone is None or during is None or flood is None:
+        return [Bar("S7 /users/me p99 during logins", "n/a", "", None)]
+    limit = max(2 * alone.p99_ms, S7_FLOOR_MS)
+    return [
+        Bar(
+            "S7 /users/me p99 during logins",
+            f"{during.p99_ms:.2f} ms (alone {alone.p99_ms:.2f} ms)",
+            f"<= {limit:.2f} ms (2 x alone, or 10 ms)",
+            during.p99_ms <= limit,
+        ),
+        _ratio("S7 logins during reads / R3", flood.rps, r3, 0.5, "R3"),
+    ]
+
+
+def _listing(report: Report) -> Bar:
+    first, deep = report.result("S8a"), report.result("S8b")
+    if first is None or deep is None or not deep.rps:
+        return Bar("S8 deep cursor vs first page", "n/a", "", None)
+    slowdown = first.rps / deep.rps
+    return Bar(
+        "S8 deep cursor vs first page (time per request)",
+        f"{slowdown:.2f} x ({deep.rps:,.1f} vs {first.rps:,.1f} req/s)",
+        "<= 1.50 x",
+        slowdown <= 1.5,
+    )
+
+
+def _memory(report: Report) -> Bar:
+    if not report.memory:
+        return Bar("memory per worker after the run", "n/a", f"< {MEMORY_LIMIT_MIB} MiB", None)
+    worst = max(report.memory)
+    sizes = ", ".join(f"{m:.0f}" for m in report.memory)
+    return Bar(
+        "memory per worker after the run",
+        f"{worst:.0f} MiB (workers: {sizes})",
+        f"< {MEMORY_LIMIT_MIB} MiB",
+        worst < MEMORY_LIMIT_MIB,
+    )

@@ -1,0 +1,96 @@
+"""The HTTP server behind `aurum serve`: Granian or Uvicorn, chosen by measurement.
+
+Granian (a Rust HTTP server) is the default: in `bench/run` it serves the same app with
+fewer CPU cycles per request than Uvicorn with uvloop and httptools (docs/benchmarks.md).
+Uvicorn stays available, and serves `--reload` (development).
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+
+from starlette.types import ASGIApp
+
+from aurum.config import get_settings
+
+TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
+
+
+class ServerKind(StrEnum):
+    GRANIAN = "granian"
+    UVICORN = "uvicorn"
+
+
+def behind_proxy(app: ASGIApp) -> ASGIApp:
+    """Believe X-Forwarded-For/-Proto from local proxies only (Granian leaves it to apps)."""
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers  # noqa: PLC0415
+
+    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(app, trusted_hosts=TRUSTED_PROXIES)
+    return wrapped
+
+
+def proxied_app() -> ASGIApp:
+    """What each Granian worker serves."""
+    from aurum.main import create_app  # noqa: PLC0415 - built in each worker
+
+    return behind_proxy(create_app())
+
+
+def share_hashing_threads(workers: int) -> None:
+    """With several workers, each gets its share of the cores for password hashing.
+
+    PASSWORD_HASH_THREADS defaults to the number of cores per process; with one worker
+    per core that would run twice as many hashes as cores, and the memory-hard hashes
+    then evict each other from the caches (about 10% more CPU per sign-in, measured).
+    """
+    if workers > 1 and get_settings().password_hash_threads == 0:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        os.environ["PASSWORD_HASH_THREADS"] = str(max(1, cores // workers))
+        get_settings.cache_clear()  # forked workers read the settings again
+
+
+def run(
+    kind: ServerKind, *, host: str, port: int, workers: int, reload: bool, access_log: bool
+) -> None:
+    share_hashing_threads(1 if reload else workers)
+    if kind is ServerKind.GRANIAN and not reload:
+        _granian(host=host, port=port, workers=workers, access_log=access_log)
+    else:
+        _uvicorn(host=host, port=port, workers=workers, reload=reload, access_log=access_log)
+
+
+def _granian(*, host: str, port: int, workers: int, access_log: bool) -> None:
+    from granian import Granian  # noqa: PLC0415 - only when chosen
+    from granian.constants import Interfaces, Loops  # noqa: PLC0415
+
+    Granian(
+        "aurum.server:proxied_app",
+        factory=True,
+        address=host,
+        port=port,
+        workers=workers,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        websockets=False,
+        log_access=access_log,
+    ).serve()
+
+
+def _uvicorn(*, host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
+    import uvicorn  # noqa: PLC0415 - only when chosen
+
+    uvicorn.run(
+        "aurum.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        server_header=False,
+        access_log=access_log,
+        log_level="info",
+    )

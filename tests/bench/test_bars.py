@@ -1,0 +1,72 @@
+"""The benchmark's verdicts: ratios within one run, computed from its measurements."""
+
+from __future__ import annotations
+
+from bench.bars import judge
+from bench.hash_bound import HashBound
+from bench.loadgen import Measurement
+from bench.report import Report, Row, bars_table
+
+BOUND = HashBound(cores=2, cpu_seconds_per_hash=0.02, memory_kib=19456, time_cost=2, parallelism=1)
+
+
+def _measured(rps: float, p99_ms: float = 5.0) -> Measurement:
+    return Measurement(
+        requests=int(rps * 10), seconds=10, p50_ms=1.0, p99_ms=p99_ms, max_ms=p99_ms, errors=0
+    )
+
+
+def _verdicts(report: Report) -> dict[str, str]:
+    judge(report, BOUND)
+    return {row[0]: row[3] for row in bars_table(report.bars)[1:]}
+
+
+def test_ratios_against_the_references_and_the_hash_bound() -> None:
+    report = Report(
+        rows=[
+            Row("R1", "", _measured(30_000)),
+            Row("R2", "", _measured(4_000)),
+            Row("S1", "", _measured(28_000)),
+            Row("S2", "", _measured(2_000)),
+            Row("S3", "", _measured(90)),  # R3 = 2 cores / 0.02 s = 100 hashes/s
+            Row("S5", "", _measured(80)),
+            Row("S4", "", _measured(1_200)),
+            Row("S6", "", None, "n/a: no token service"),
+        ],
+        memory=[120.0, 151.0],
+    )
+    verdicts = _verdicts(report)
+    assert verdicts["S1 / R1 (framework cost; ideal)"] == "pass"
+    assert verdicts["S2 / R2"] == "FAIL"
+    assert verdicts["S3 / R3 (logins)"] == "pass"
+    assert verdicts["S5 / R3 (registrations)"] == "FAIL"
+    assert verdicts["S4 rotations/s"] == "pass"
+    assert verdicts["S6 / R2 (introspection)"] == "n/a"
+    assert verdicts["memory per worker after the run"] == "FAIL"
+
+
+def test_reads_during_a_login_flood_may_reach_the_floor_or_twice_their_p99() -> None:
+    def verdict(alone_p99: float, during_p99: float, logins: float) -> tuple[str, str]:
+        report = Report(
+            rows=[
+                Row("S7a", "", _measured(200, alone_p99)),
+                Row("S7b", "", _measured(200, during_p99)),
+                Row("S7c", "", _measured(logins)),
+            ]
+        )
+        verdicts = _verdicts(report)
+        return (
+            verdicts["S7 /users/me p99 during logins"],
+            verdicts["S7 logins during reads / R3"],
+        )
+
+    assert verdict(2.0, 9.5, 60) == ("pass", "pass")  # under the 10 ms floor
+    assert verdict(2.0, 10.5, 60) == ("FAIL", "pass")
+    assert verdict(8.0, 15.0, 40) == ("pass", "FAIL")  # within 2 x alone; logins < 0.5 x R3
+
+
+def test_deep_listing_is_judged_against_the_first_page() -> None:
+    report = Report(rows=[Row("S8a", "", _measured(400)), Row("S8b", "", _measured(300))])
+    assert _verdicts(report)["S8 deep cursor vs first page (time per request)"] == "pass"
+    report = Report(rows=[Row("S8a", "", _measured(400)), Row("S8b", "", _measured(200))])
+    assert _verdicts(report)["S8 deep cursor vs first page (time per request)"] == "FAIL"
