@@ -25,6 +25,7 @@ class AppState:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     read_engine: AsyncEngine  # autocommit, for single-statement reads on the hot path
+    read_sessionmaker: async_sessionmaker[AsyncSession]  # sessions on read_engine
     keys: KeyStore
     access_tokens: AccessTokenCodec
     passwords: PasswordHasher

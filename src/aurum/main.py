@@ -76,6 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             engine=engine,
             sessionmaker=sessionmaker,
             read_engine=read_engine,
+            read_sessionmaker=build_sessionmaker(read_engine),
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,

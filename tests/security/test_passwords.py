@@ -5,11 +5,13 @@ import time
 
 import bcrypt
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import undefer
 
 from aurum.app_state import AppState
 from aurum.models.user import User
+from aurum.security.passwords import Verification
 from tests.conftest import PASSWORD, Accounts, AppFactory
 
 
@@ -91,3 +93,25 @@ async def test_hashing_does_not_block_the_event_loop(make_app: AppFactory) -> No
         # The loop woke up many times during ~4 hashes, never stalling for a hash's time.
         assert answered >= 4
         assert max(lags) < one_login
+
+
+async def test_a_sign_in_holds_no_connection_while_it_hashes(
+    accounts: Accounts, state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The account is read on an autocommit connection that is back in the pool before
+    the slow password check starts, so a sign-in flood cannot starve other requests."""
+    await accounts.register("juan")
+    verify = state.passwords.verify
+    checked_out: list[int] = []
+
+    async def watched(password: str, stored_hash: str | None) -> Verification:
+        checked_out.append(state.engine.pool.checkedout() + state.read_engine.pool.checkedout())
+        return await verify(password, stored_hash)
+
+    monkeypatch.setattr(state.passwords, "verify", watched)
+    await accounts.login("juan")
+    wrong = await accounts.client.post(
+        "/api/v1/token", data={"username": "juan", "password": "not the password"}
+    )
+    assert wrong.status_code == 401
+    assert checked_out == [0, 0]

@@ -13,6 +13,7 @@ from aurum.app_state import AppStateDep
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import UserTokenRequired
+from aurum.auth.login_lookup import LoginLookup
 from aurum.auth.principal_repository import PrincipalRepository
 from aurum.auth.repository import SessionRepository
 from aurum.auth.service import AuthService, ClientInfo
@@ -123,6 +124,7 @@ async def get_auth_service(
         state.settings,
         audit=AuditLog(AuditRepository(db), client),
         limiter=state.rate_limiter,
+        lookup=LoginLookup(state.read_sessionmaker),
         second_factor=MfaChallenger.for_session(db, state.settings),
     )
 

@@ -10,6 +10,7 @@ from typing import Protocol
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused, SignInFailed
+from aurum.auth.login_lookup import LoginLookup
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.config import Settings
@@ -54,6 +55,7 @@ class AuthService:
         *,
         audit: AuditLog,
         limiter: RateLimiter,
+        lookup: LoginLookup,
         second_factor: SecondFactor | None = None,
     ) -> None:
         self.users = users
@@ -62,6 +64,7 @@ class AuthService:
         self.access_tokens = access_tokens
         self.settings = settings
         self.second_factor = second_factor
+        self.lookup = lookup
         self.audit = audit
         self.limiter = limiter
         self.throttle = LoginThrottle(limiter, settings)
@@ -73,10 +76,12 @@ class AuthService:
 
         Failures are counted (and throttled) per account, known or not; see LoginThrottle.
         """
-        user = await self.users.get_for_login(login)
+        user = await self.lookup(login)
         account = self.throttle.account(user.id.hex if user else None, login)
         attempt = await self.throttle.begin(account, client.ip_address if client else None)
         check = await self.passwords.verify(password, user.password_hash if user else None)
+        if user is not None:  # from here on, part of this request's unit of work
+            user = await self.users.session.merge(user, load=False)
         if user is None or not check.valid or user.disabled:
             await self._record_failure(user, attempt, valid_password=check.valid)
             raise SignInFailed

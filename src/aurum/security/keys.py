@@ -20,7 +20,7 @@ from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
@@ -32,6 +32,8 @@ PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 
 _REFRESH_INTERVAL_SECONDS = 10.0
+# An arbitrary constant naming the advisory lock taken while creating the first key.
+_FIRST_KEY_LOCK = 0x41555255
 
 
 class KeyMaterialError(RuntimeError):
@@ -98,7 +100,15 @@ class KeyStore:
         await self.refresh()
         if self._newest is None:
             async with self._sessionmaker.begin() as session:
-                session.add(self.new_key(algorithm))
+                # Workers and instances starting together on a fresh database must agree
+                # on one first key: take a lock (SQLite's BEGIN IMMEDIATE is one), look again.
+                if session.get_bind().dialect.name == "postgresql":
+                    await session.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_KEY_LOCK}
+                    )
+                live = select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
+                if await session.scalar(live) is None:
+                    session.add(self.new_key(algorithm))
             await self.refresh()
 
     def new_key(self, algorithm: str) -> SigningKey:
