@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import undefer
+from sqlalchemy.pool import QueuePool
 
 from aurum.app_state import AppState
 from aurum.models.user import User
@@ -105,7 +106,9 @@ async def test_a_sign_in_holds_no_connection_while_it_hashes(
     checked_out: list[int] = []
 
     async def watched(password: str, stored_hash: str | None) -> Verification:
-        checked_out.append(state.engine.pool.checkedout() + state.read_engine.pool.checkedout())
+        pools = [state.engine.pool, state.read_engine.pool]
+        assert all(isinstance(pool, QueuePool) for pool in pools)
+        checked_out.append(sum(pool.checkedout() for pool in pools if isinstance(pool, QueuePool)))
         return await verify(password, stored_hash)
 
     monkeypatch.setattr(state.passwords, "verify", watched)
