@@ -7,6 +7,8 @@ flood of sign-ins uses idle CPU but never delays the event loop serving other re
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import os
 import threading
@@ -22,7 +24,24 @@ from aurum.config import Settings
 logger = logging.getLogger(__name__)
 
 BCRYPT_MAX_BYTES = 72
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter number
+_MMAP_THRESHOLD_BYTES = 1 << 20
 _LOWEST_PRIORITY = 19
+
+
+def _return_large_buffers_to_the_system() -> None:
+    """Each hash allocates `m` KiB (19 MiB). glibc would keep such buffers in each hashing
+    thread's malloc arena after the first free (its mmap threshold adapts upwards), about
+    19 MiB of resident memory per thread for good; a fixed threshold keeps them mmapped,
+    so they go back to the system after every hash."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    try:
+        libc = ctypes.CDLL(libc_name)
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # not glibc
+        logger.debug("could not set the malloc mmap threshold")
 
 
 def _lower_thread_priority() -> None:
@@ -46,6 +65,7 @@ class PasswordHasher:
             parallelism=settings.argon2_parallelism,
         )
         self._bcrypt = BcryptHasher()
+        _return_large_buffers_to_the_system()
         self._context = PasswordHash((self._argon2, self._bcrypt))
         threads = settings.password_hash_threads or (os.cpu_count() or 1)
         self._executor = ThreadPoolExecutor(

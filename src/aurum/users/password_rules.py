@@ -1,14 +1,14 @@
 """Password rules after NIST SP 800-63B: length, a common-password list, no composition.
 
-The list is the 30,000 most common passwords that `zxcvbn` ships (from leaked-password
-corpora), read once from the installed package, never fetched at run time.
+The list is the 30,000 most common passwords from leaked-password corpora, as the
+`zxcvbn` project publishes them, shipped in `aurum/data/common_passwords.txt` (source and
+licence in its header) and read once per process; nothing is fetched at run time.
 """
 
 from __future__ import annotations
 
 from functools import cache
-
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from importlib.resources import files
 
 from aurum.users.errors import (
     PasswordTooCommon,
@@ -22,7 +22,8 @@ MIN_IDENTIFIER_LENGTH = 3  # shorter names are too likely to occur in any passph
 
 @cache
 def common_passwords() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"])
+    text = files("aurum.data").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def is_common(password: str) -> bool:
