@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -104,6 +105,30 @@ _HTTP_CODES: dict[int, tuple[str, str, str]] = {
     405: ("method_not_allowed", "Method not allowed.", "Método no permitido."),
     413: ("payload_too_large", "The request body is too large.", "El cuerpo es demasiado grande."),
     415: ("unsupported_media_type", "Unsupported media type.", "Tipo de contenido no admitido."),
+}
+
+
+class ErrorDetail(BaseModel):
+    loc: list[str]
+    type: str
+    msg: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(description="A stable machine-readable code; never translated.")
+    message: str = Field(description="For people: English, or Spanish (`Accept-Language: es`).")
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="Malformed input (422 `validation_error`): what and where."
+    )
+
+
+# Documented on every operation: client errors (401, 403, 404, 409, 422, 429...) and a
+# database that cannot be reached. A route may document its own codes over these.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "The request cannot be served as sent."},
+    503: {"model": ErrorResponse, "description": "Temporarily unavailable; see Retry-After."},
 }
 
 

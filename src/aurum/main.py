@@ -22,7 +22,7 @@ from aurum.companies.router import router as companies_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_sessionmaker
-from aurum.errors import install_error_handlers
+from aurum.errors import ERROR_RESPONSES, install_error_handlers
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Accounts, passwords, tokens and sessions for the Aurum platform.",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     install_error_handlers(app)

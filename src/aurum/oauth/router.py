@@ -13,6 +13,7 @@ from aurum.oauth.dependencies import (
     TokenIntrospectionDep,
     TokenTypeHintForm,
 )
+from aurum.oauth.errors import OAUTH_ERROR_RESPONSES
 from aurum.oauth.form import form_doc
 from aurum.oauth.schemas import (
     Introspection,
@@ -21,7 +22,7 @@ from aurum.oauth.schemas import (
     TokenTypeHintRequest,
 )
 
-router = APIRouter(prefix="/oauth", tags=["oauth"])
+router = APIRouter(prefix="/oauth", tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
 
 # RFC 6749 §5.1: responses carrying tokens or token data must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -61,7 +62,7 @@ async def introspect(
     return await introspection.introspect(client, form.token)
 
 
-@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest))
+@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest), response_class=Response)
 async def revoke(
     form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
 ) -> Response:
