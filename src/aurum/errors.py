@@ -196,6 +196,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+        if exc.status_code == 400:
+            # A body the framework could not parse (JSON nested too deep, broken multipart):
+            # malformed input, answered like every other malformed body.
+            detail = {"loc": ["body"], "type": "body_unreadable", "msg": str(exc.detail)}
+            return _render(request, ValidationFailed(details=[detail]))
         code, en, es = _HTTP_CODES.get(
             exc.status_code, ("http_error", str(exc.detail), str(exc.detail))
         )

@@ -38,7 +38,8 @@ async def read_form_or_json(request: Request) -> dict[str, Any]:
         return {key: value for key, value in form.items() if isinstance(value, str)}
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    # RecursionError: arrays or objects nested thousands deep (`[[[[...`).
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise RequestValidationError(
             [{"loc": ("body",), "msg": "Body is not valid JSON", "type": "json_invalid"}]
         ) from exc
