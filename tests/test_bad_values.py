@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from tests.conftest import Accounts
@@ -57,3 +59,27 @@ async def test_a_body_that_cannot_be_parsed_is_a_validation_error(
     assert body["error"] == "validation_error"
     assert body["message"] == "La solicitud está mal formada o tiene campos no válidos."
     assert body["details"][0]["loc"] == ["body"]
+
+
+async def test_a_body_over_a_mebibyte_is_refused_unread(accounts: Accounts) -> None:
+    """Bodies are parsed on the event loop: a huge one would stall every other request."""
+    big = b'{"username": "juan", "email": "juan@example.com", "password": "' + b"x" * 2**20
+    response = await accounts.client.post(
+        "/api/v1/users/register", content=big, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "payload_too_large",
+        "message": "The request body is too large.",
+    }
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(40):
+            yield b"x" * 50_000
+
+    for path in ("/api/v1/users/register", "/api/v1/token"):
+        response = await accounts.client.post(
+            path, content=chunks(), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 413, response.text
+        assert response.json()["error"] == "payload_too_large"

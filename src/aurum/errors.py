@@ -166,6 +166,15 @@ class ValidationFailed(AppError):
     message_es = "La solicitud está mal formada o tiene campos no válidos."
 
 
+def http_error_response(
+    request: Request, status_code: int, detail: str = "", headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The error shape for the HTTP errors of the framework (404, 405, 413, 415...)."""
+    code, en, es = _HTTP_CODES.get(status_code, ("http_error", detail, detail))
+    text = es if request_language(request) == "es" else en
+    return JSONResponse({"error": code, "message": text}, status_code=status_code, headers=headers)
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
@@ -201,15 +210,7 @@ def install_error_handlers(app: FastAPI) -> None:
             # malformed input, answered like every other malformed body.
             detail = {"loc": ["body"], "type": "body_unreadable", "msg": str(exc.detail)}
             return _render(request, ValidationFailed(details=[detail]))
-        code, en, es = _HTTP_CODES.get(
-            exc.status_code, ("http_error", str(exc.detail), str(exc.detail))
-        )
-        text = es if request_language(request) == "es" else en
-        return JSONResponse(
-            {"error": code, "message": text},
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        return http_error_response(request, exc.status_code, str(exc.detail), exc.headers)
 
     async def on_integrity(request: Request, exc: Exception) -> JSONResponse:
         # Services translate the constraints they expect; anything left is still a conflict.

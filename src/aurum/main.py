@@ -32,6 +32,7 @@ from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.router import router as oauth_router
 from aurum.rate_limits.limiter import RateLimiter, build_storage
+from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(RequestSizeLimit)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
