@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from aurum.models.catalog import City, Province, Region
-from tests.conftest import DATA_TABLES, Accounts
+from tests.conftest import DATA_TABLES, Accounts, AppFactory
 from tests.fuzz.world import World
 
 CATALOGS: tuple[type[Region | Province | City], ...] = (Region, Province, City)  # parents first
@@ -40,6 +41,23 @@ async def _restore_catalogs(migrated_url: str) -> AsyncIterator[None]:
                 await connection.execute(insert(model), [row._asdict() for row in rows])
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def app(make_app: AppFactory) -> FastAPI:
+    """Rate limits on, so that their code runs on fuzzed input too, with bounds that the
+    world's own sign-ins and sign-ups stay under (the fuzzer's requests may hit others)."""
+    generous = "100000/minute"
+    return await make_app(
+        rate_limit_enabled=True,
+        rate_limits={
+            f"{scope}.{key}": generous
+            for scope in ("login", "register", "refresh")
+            for key in ("ip", "account")
+        },
+        login_free_failures=100,
+        login_account_failures_per_hour=100_000,
+    )
 
 
 @pytest.fixture

@@ -153,8 +153,8 @@ def draw_case(data: st.DataObject, label: str, world: World) -> Case[Any]:
     for container in (c for c in containers if isinstance(c, dict)):
         names = sorted(k for k, v in container.items() if isinstance(v, str))
         if names and rarely(data, "NUL character"):
-            name = data.draw(st.sampled_from(names), label="NUL in")
-            container[name] = f"{container[name]}\x00"
+            for name in data.draw(st.sets(st.sampled_from(names), min_size=1), label="NUL in"):
+                container[name] = f"{container[name]}\x00"
     return case
 
 
