@@ -1,10 +1,11 @@
 """Every operation of the service's own OpenAPI schema, fuzzed.
 
 schemathesis generates requests from the schema the app serves (valid ones, and ones that
-break it on purpose), and they are sent in-process through the test's httpx client, as
-nobody, with a made-up credential, as a user and as an admin (see `world.py`). Each
-answer must be: not a 5xx, an error in the one error shape (with `error_description` at
-the RFC 6749 endpoints), and what the schema declares (status, media type, body).
+break it on purpose); some get NUL characters or a raw body no schema describes. They are
+sent in-process through the test's httpx client, as nobody, with a made-up credential, as
+a user and as an admin (see `world.py`). Each answer must be: not a 5xx and not a hang,
+an error in the one error shape (with `error_description` at the RFC 6749 endpoints), and
+what the schema declares (status, media type, headers, body).
 
 `FUZZ_EXAMPLES` (default 25) sets the cases per operation; runs are derandomized, so CI
 sees the same cases every time. Failing cases are shrunk and printed by Hypothesis.
