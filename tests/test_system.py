@@ -29,6 +29,19 @@ async def test_docs_are_served(client: httpx.AsyncClient) -> None:
     )
 
 
+async def test_the_schema_documents_the_error_shape(client: httpx.AsyncClient) -> None:
+    """Every operation documents its errors as the one error shape, not FastAPI's own."""
+    schema = (await client.get("/openapi.json")).json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    error = schema["components"]["schemas"]["ErrorResponse"]
+    assert set(error["required"]) == {"error", "message"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "4XX" in responses, (method, path)
+            assert "422" not in responses, (method, path)
+
+
 async def test_unknown_route_uses_the_error_shape(client: httpx.AsyncClient) -> None:
     response = await client.get("/nope")
     assert response.status_code == 404

@@ -8,11 +8,13 @@ English, or Spanish when the request prefers it (``Accept-Language: es``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -108,6 +110,30 @@ _HTTP_CODES: dict[int, tuple[str, str, str]] = {
 }
 
 
+class ErrorDetail(BaseModel):
+    loc: list[str]
+    type: str
+    msg: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(description="A stable machine-readable code; never translated.")
+    message: str = Field(description="For people: English, or Spanish (`Accept-Language: es`).")
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="Malformed input (422 `validation_error`): what and where."
+    )
+
+
+# Documented on every operation: client errors (401, 403, 404, 409, 422, 429...) and a
+# database that cannot be reached. A route may document its own codes over these.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "The request cannot be served as sent."},
+    503: {"model": ErrorResponse, "description": "Temporarily unavailable; see Retry-After."},
+}
+
+
 def request_language(request: Request) -> str:
     """Pick `es` or `en` from Accept-Language, honouring q-values; default English."""
     best, best_q = "en", 0.0
@@ -142,6 +168,18 @@ class ValidationFailed(AppError):
     message_es = "La solicitud está mal formada o tiene campos no válidos."
 
 
+def http_error_response(
+    request: Request,
+    status_code: int,
+    detail: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """The error shape for the HTTP errors of the framework (404, 405, 413, 415...)."""
+    code, en, es = _HTTP_CODES.get(status_code, ("http_error", detail, detail))
+    text = es if request_language(request) == "es" else en
+    return JSONResponse({"error": code, "message": text}, status_code=status_code, headers=headers)
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
@@ -172,15 +210,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)  # noqa: S101
-        code, en, es = _HTTP_CODES.get(
-            exc.status_code, ("http_error", str(exc.detail), str(exc.detail))
-        )
-        text = es if request_language(request) == "es" else en
-        return JSONResponse(
-            {"error": code, "message": text},
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        if exc.status_code == 400:
+            # A body the framework could not parse (JSON nested too deep, broken multipart):
+            # malformed input, answered like every other malformed body.
+            detail = {"loc": ["body"], "type": "body_unreadable", "msg": str(exc.detail)}
+            return _render(request, ValidationFailed(details=[detail]))
+        return http_error_response(request, exc.status_code, str(exc.detail), exc.headers)
 
     async def on_integrity(request: Request, exc: Exception) -> JSONResponse:
         # Services translate the constraints they expect; anything left is still a conflict.

@@ -22,7 +22,7 @@ from aurum.companies.router import router as companies_router
 from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
-from aurum.errors import install_error_handlers
+from aurum.errors import ERROR_RESPONSES, install_error_handlers
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
@@ -33,6 +33,7 @@ from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.router import router as oauth_router
 from aurum.rate_limits.limiter import RateLimiter, build_storage
+from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -114,9 +115,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Accounts, passwords, tokens and sessions for the Aurum platform.",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(RequestSizeLimit)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -10,8 +10,14 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY_BYTES = 64 * 1024
+from aurum.errors import http_error_response
+
+MAX_BODY_BYTES = 64 * 1024  # form-or-JSON bodies: a few short fields
+MAX_REQUEST_BYTES = 1024 * 1024  # any request body
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,7 +44,8 @@ async def read_form_or_json(request: Request) -> dict[str, Any]:
         return {key: value for key, value in form.items() if isinstance(value, str)}
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    # RecursionError: arrays or objects nested thousands deep (`[[[[...`).
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise RequestValidationError(
             [{"loc": ("body",), "msg": "Body is not valid JSON", "type": "json_invalid"}]
         ) from exc
@@ -61,3 +68,35 @@ def form_or_json(model: type[M]) -> Callable[[Request], Awaitable[M]]:
             raise RequestValidationError(errors) from exc
 
     return dependency
+
+
+class RequestSizeLimit:
+    """Refuse request bodies over `max_bytes` with 413 `payload_too_large`, unread.
+
+    Bodies are parsed on the event loop: without a bound, one body of hundreds of
+    megabytes would stall every other request while it was read and decoded.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_REQUEST_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await http_error_response(Request(scope), 413)(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:  # a chunked body that does not say its size
+                raise HTTPException(413)  # rendered by the app's handler
+            return message
+
+        await self.app(scope, receive_within_limit, send)

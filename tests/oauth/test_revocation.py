@@ -27,6 +27,14 @@ async def test_unknown_tokens_are_revoked_without_complaint(
     assert hinted.status_code == 200
 
 
+async def test_the_schema_documents_what_revocation_answers(client: httpx.AsyncClient) -> None:
+    # It said 200 with a JSON body, where the answer has no body at all.
+    responses = (await client.get("/openapi.json")).json()["paths"][REVOKE]["post"]["responses"]
+    assert "content" not in responses["200"]
+    error = responses["4XX"]["content"]["application/json"]["schema"]["$ref"]
+    assert error == "#/components/schemas/OAuthErrorResponse"
+
+
 async def test_revocation_needs_client_authentication(
     clients: OAuthClients, client: httpx.AsyncClient
 ) -> None:

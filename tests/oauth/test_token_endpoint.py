@@ -115,6 +115,26 @@ async def test_malformed_or_unknown_basic_credentials(
     assert response.headers["www-authenticate"].startswith("Basic")
 
 
+async def test_a_nul_character_in_the_form_is_invalid_request(
+    clients: OAuthClients, client: httpx.AsyncClient
+) -> None:
+    # PostgreSQL cannot look such a value up: these were bare 422s without error_description.
+    form = {"grant_type": "client_credentials", "client_id": "a\x00b", "client_secret": "s"}
+    assert_oauth_error(await client.post(TOKEN, data=form), 400, "invalid_request")
+    web = await clients.first_party()
+    form = {"grant_type": "password", "username": "ju\x00an", "password": PASSWORD}
+    response = await client.post(TOKEN, data=form, headers=clients.auth(web))
+    assert_oauth_error(response, 400, "invalid_request")
+
+
+async def test_a_nul_character_in_basic_credentials_is_invalid_client(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = {"Authorization": "Basic " + base64.b64encode(b"a%00b:secret").decode()}
+    response = await client.post(TOKEN, data={"grant_type": "client_credentials"}, headers=headers)
+    assert_oauth_error(response, 401, "invalid_client")
+
+
 async def test_two_authentication_methods_is_invalid_request(
     clients: OAuthClients, client: httpx.AsyncClient
 ) -> None:

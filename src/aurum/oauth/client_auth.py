@@ -28,7 +28,10 @@ def _from_basic(credentials: str) -> ClientCredentials:
     if not colon or not client_id or not secret:
         raise InvalidClient
     # The id and secret are form-encoded before they are put in the header.
-    return ClientCredentials(unquote_plus(client_id), unquote_plus(secret))
+    result = ClientCredentials(unquote_plus(client_id), unquote_plus(secret))
+    if "\x00" in result.client_id + result.client_secret:
+        raise InvalidClient  # no client has one, and the database cannot look it up
+    return result
 
 
 def read_client_credentials(

@@ -7,7 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from aurum.errors import AppError, NotFound
+from pydantic import Field
+
+from aurum.errors import AppError, ErrorResponse, NotFound
+
+
+class OAuthErrorResponse(ErrorResponse):
+    """The body of the RFC 6749 endpoints' errors."""
+
+    error_description: str = Field(description="The same text as `message` (RFC 6749 §5.2).")
+
+
+# Documented on the token, introspection and revocation endpoints.
+OAUTH_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": OAuthErrorResponse, "description": "An RFC 6749 §5.2 error."},
+}
 
 
 class OAuthError(AppError):

@@ -18,14 +18,18 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse_form(body: bytes) -> dict[str, str]:
-    """Empty values count as omitted; a repeated parameter is an error (RFC 6749 §3.1)."""
+    """Empty values count as omitted; a repeated parameter is an error (RFC 6749 §3.1).
+
+    A NUL character is malformed too: no identifier, secret or token has one, and the
+    database could not even look it up.
+    """
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidRequest from exc
     params: dict[str, str] = {}
     for name, value in pairs:
-        if name in params:
+        if name in params or "\x00" in name + value:
             raise InvalidRequest
         if value:
             params[name] = value

@@ -13,6 +13,7 @@ from aurum.oauth.dependencies import (
     TokenIntrospectionDep,
     TokenTypeHintForm,
 )
+from aurum.oauth.errors import OAUTH_ERROR_RESPONSES
 from aurum.oauth.form import form_doc
 from aurum.oauth.schemas import (
     Introspection,
@@ -22,7 +23,7 @@ from aurum.oauth.schemas import (
 )
 from aurum.rate_limits.dependencies import rate_limit
 
-router = APIRouter(prefix="/oauth", tags=["oauth"])
+router = APIRouter(prefix="/oauth", tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
 
 # Per client address, for floods: generous, since one service (or resource server) makes
 # all its calls from one address. Secrets are 256-bit, so there is nothing to guess; a
@@ -71,7 +72,12 @@ async def introspect(
     return await introspection.introspect(client, form.token)
 
 
-@router.post("/revoke", openapi_extra=form_doc(TokenTypeHintRequest), dependencies=[REVOKE_LIMITS])
+@router.post(
+    "/revoke",
+    openapi_extra=form_doc(TokenTypeHintRequest),
+    response_class=Response,
+    dependencies=[REVOKE_LIMITS],
+)
 async def revoke(
     form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
 ) -> Response:
