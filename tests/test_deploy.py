@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -74,7 +75,10 @@ def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:
             try:
                 status = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code
             except httpx.TransportError:
-                time.sleep(0.2)
+                # Not listening yet: wait a little, and stop early if the script died.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=0.2)
+                    break
         assert status == 200
     finally:
         process.terminate()
