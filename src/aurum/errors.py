@@ -8,6 +8,7 @@ English, or Spanish when the request prefers it (``Accept-Language: es``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -167,7 +168,7 @@ class ValidationFailed(AppError):
 
 
 def http_error_response(
-    request: Request, status_code: int, detail: str = "", headers: dict[str, str] | None = None
+    request: Request, status_code: int, detail: str = "", headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     """The error shape for the HTTP errors of the framework (404, 405, 413, 415...)."""
     code, en, es = _HTTP_CODES.get(status_code, ("http_error", detail, detail))
