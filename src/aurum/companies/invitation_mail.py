@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aurum.account_email.messages import link
 from aurum.config import Settings
 from aurum.db.after_commit import after_commit
-from aurum.mail.message import build_message
+from aurum.mail.message import bilingual_message
 from aurum.mail.queue import MailQueue
 from aurum.models.company import Company, CompanyInvitation, CompanyRole
 from aurum.models.user import User
@@ -74,24 +74,26 @@ def invitation_message(
     # Anyone may create a company and name it: say so when Aurum has not checked it.
     unverified_es = "" if company.verified else " (empresa no verificada por Aurum)"
     unverified_en = "" if company.verified else " (a company Aurum has not verified)"
-    body = (
+    spanish = (
         f"{who} te invitó a unirte a «{name}»{unverified_es} en Aurum con el rol de "
         f"{role_es}. Para aceptar, abre este enlace e inicia sesión con la cuenta de esta "
         f"dirección de correo (o crea una):\n\n{url}\n\n"
         f"El enlace sirve una sola vez y caduca en {days_es}. Si no esperabas esta "
-        "invitación, ignora este mensaje.\n\n"
-        "---\n\n"
+        "invitación, ignora este mensaje."
+    )
+    english = (
         f"{who} invited you to join “{name}”{unverified_en} on Aurum as {role_en}. To "
         "accept, open this link and sign in with the account of this email address (or "
         f"create one):\n\n{url}\n\n"
         f"The link works once and expires in {days_en}. If you did not expect this "
-        "invitation, ignore this message.\n"
+        "invitation, ignore this message."
     )
-    return build_message(
+    return bilingual_message(
         sender=settings.email_from,
         to=to,
         subject="Invitación a una empresa / Company invitation - Aurum",
-        body=body,
+        spanish=spanish,
+        english=english,
     )
 
 

@@ -19,6 +19,15 @@ def build_message(*, sender: str, to: str, subject: str, body: str) -> EmailMess
     return message
 
 
+def bilingual_message(
+    *, sender: str, to: str, subject: str, spanish: str, english: str
+) -> EmailMessage:
+    """Spanish first (the platform's users are in Ecuador), then English, one plain body."""
+    return build_message(
+        sender=sender, to=to, subject=subject, body=f"{spanish}\n\n---\n\n{english}\n"
+    )
+
+
 def masked(address: str) -> str:
     """For logs: enough to tell messages apart, not the whole address."""
     local, _, domain = address.rpartition("@")
