@@ -56,6 +56,20 @@ async def read_form_or_json(request: Request) -> dict[str, Any]:
     return data
 
 
+def form_or_json_doc(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads `form_or_json(model)`."""
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": schema},
+                "application/json": {"schema": schema},
+            },
+            "required": required,
+        }
+    }
+
+
 def form_or_json(model: type[M]) -> Callable[[Request], Awaitable[M]]:
     """A dependency that validates a form or JSON body into `model`."""
 

@@ -11,28 +11,11 @@ from aurum.auth.errors import InvalidRefreshToken
 from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
 from aurum.auth.service import LOGIN_PER_IP
 from aurum.rate_limits.dependencies import rate_limit
-from aurum.request_body import form_or_json
+from aurum.request_body import form_or_json, form_or_json_doc
 
 router = APIRouter(tags=["auth"])
 
-FORM_OR_JSON = {
-    "requestBody": {
-        "content": {
-            "application/x-www-form-urlencoded": {"schema": LoginForm.model_json_schema()},
-            "application/json": {"schema": LoginForm.model_json_schema()},
-        },
-        "required": True,
-    }
-}
-REFRESH_BODY = {
-    "requestBody": {
-        "content": {
-            "application/x-www-form-urlencoded": {"schema": RefreshRequest.model_json_schema()},
-            "application/json": {"schema": RefreshRequest.model_json_schema()},
-        },
-        "required": False,
-    }
-}
+REFRESH_BODY = form_or_json_doc(RefreshRequest, required=False)
 
 
 # Per-account sign-in limits are the failure counters of LoginThrottle, not request counts.
@@ -40,7 +23,7 @@ LOGIN_LIMITS = rate_limit("login", per_ip=LOGIN_PER_IP)
 REFRESH_LIMITS = rate_limit("refresh", per_ip="60/minute;600/hour")
 
 
-@router.post("/token", openapi_extra=FORM_OR_JSON, dependencies=[LOGIN_LIMITS])
+@router.post("/token", openapi_extra=form_or_json_doc(LoginForm), dependencies=[LOGIN_LIMITS])
 async def login(
     form: Annotated[LoginForm, Depends(form_or_json(LoginForm))],
     client: ClientInfoDep,

@@ -19,7 +19,7 @@ from aurum.mfa.schemas import (
     TotpEnrollment,
 )
 from aurum.rate_limits.dependencies import rate_limit, rate_limit_per_user
-from aurum.request_body import form_or_json
+from aurum.request_body import form_or_json, form_or_json_doc
 
 router = APIRouter(prefix="/users/me/mfa", tags=["two-step verification"])
 login_router = APIRouter(tags=["auth"])
@@ -31,20 +31,9 @@ SIGN_IN_LIMITS = rate_limit("mfa", per_ip="30/minute;300/hour")
 SETTINGS_LIMITS = rate_limit_per_user("mfa_settings", per_account="10/minute;30/hour")
 
 
-def _body_doc(model: type[MfaSignIn | ReauthenticatedCode]) -> dict[str, object]:
-    schema = model.model_json_schema()
-    return {
-        "requestBody": {
-            "content": {
-                "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
-            },
-            "required": True,
-        }
-    }
-
-
-@login_router.post("/token/mfa", openapi_extra=_body_doc(MfaSignIn), dependencies=[SIGN_IN_LIMITS])
+@login_router.post(
+    "/token/mfa", openapi_extra=form_or_json_doc(MfaSignIn), dependencies=[SIGN_IN_LIMITS]
+)
 async def sign_in_second_step(
     data: Annotated[MfaSignIn, Depends(form_or_json(MfaSignIn))],
     client: ClientInfoDep,
@@ -79,7 +68,7 @@ async def confirm_totp(
 @router.delete(
     "/totp",
     status_code=status.HTTP_204_NO_CONTENT,
-    openapi_extra=_body_doc(ReauthenticatedCode),
+    openapi_extra=form_or_json_doc(ReauthenticatedCode),
     dependencies=[SETTINGS_LIMITS],
 )
 async def disable_totp(

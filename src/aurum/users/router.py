@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from aurum.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
 from aurum.rate_limits.dependencies import rate_limit
-from aurum.request_body import form_or_json
+from aurum.request_body import form_or_json, form_or_json_doc
 from aurum.users.dependencies import UserServiceDep
 from aurum.users.schemas import (
     AccountDeletion,
@@ -23,19 +23,6 @@ from aurum.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
-
-
-def _body_doc(model: type[PasswordChange | AccountDeletion], required: bool) -> dict[str, object]:
-    schema = model.model_json_schema()
-    return {
-        "requestBody": {
-            "content": {
-                "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
-            },
-            "required": required,
-        }
-    }
 
 
 def _visible(viewer: CurrentUser, users: list[object]) -> list[UserRead | UserPublic]:
@@ -77,7 +64,7 @@ async def update_me(data: UserUpdate, user: CurrentUser, users: UserServiceDep) 
 @router.post(
     "/me/change-password",
     status_code=status.HTTP_204_NO_CONTENT,
-    openapi_extra=_body_doc(PasswordChange, required=True),
+    openapi_extra=form_or_json_doc(PasswordChange),
 )
 async def change_password(
     data: Annotated[PasswordChange, Depends(form_or_json(PasswordChange))],
@@ -135,7 +122,7 @@ async def admin_update_user(
 @router.delete(
     "/{username}",
     status_code=status.HTTP_204_NO_CONTENT,
-    openapi_extra=_body_doc(AccountDeletion, required=False),
+    openapi_extra=form_or_json_doc(AccountDeletion, required=False),
 )
 async def delete_user(
     username: str,
