@@ -23,13 +23,25 @@ class Bar:
     passed: bool | None  # None: could not be measured
 
 
+@dataclass(frozen=True, slots=True)
+class WorkerMemory:
+    """MiB resident: a service worker, and the processes it started (password hashing)."""
+
+    worker: float
+    helpers: float
+
+    @property
+    def total(self) -> float:
+        return self.worker + self.helpers
+
+
 @dataclass(slots=True)
 class Report:
     rows: list[Row] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)  # machine, versions, command
     notes: list[str] = field(default_factory=list)
-    memory: list[float] = field(default_factory=list)  # MiB resident, per service worker
+    memory: list[WorkerMemory] = field(default_factory=list)  # per service worker
 
     def row(self, key: str) -> Row | None:
         return next((row for row in self.rows if row.key == key), None)

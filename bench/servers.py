@@ -17,6 +17,7 @@ import httpx
 
 from bench import loadgen
 from bench.loadgen import Load, Measurement
+from bench.report import WorkerMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -61,8 +62,9 @@ class Server:
     base_url: str
 
     def cpu_seconds(self) -> float:
-        """CPU time (user and system, every thread) of the master and its workers."""
-        pids = [self.process.pid, *_children(self.process.pid)]
+        """CPU time (user and system, every thread) of the master, its workers and their
+        own children (Aurum's password-hashing processes)."""
+        pids = [self.process.pid, *_descendants(self.process.pid)]
         return sum(_cpu_seconds(pid) for pid in pids)
 
     async def measure(self, load: Load) -> Measurement:
@@ -73,14 +75,16 @@ class Server:
         cpu = spent / result.requests * 1e6 if result.requests else None
         return replace(result, server_cpu_us=cpu)
 
-    def worker_rss_mib(self) -> list[float]:
-        """Resident memory of each worker process (the children of the server's master)."""
+    def worker_rss_mib(self) -> list[WorkerMemory]:
+        """Resident memory of each worker process (the children of the server's master)
+        and of the processes it started (Aurum's password-hashing process)."""
         sizes = []
         for pid in _children(self.process.pid):
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
             if b"resource_tracker" in cmdline:
                 continue
-            sizes.append(_rss_mib(pid))
+            helpers = sum(_rss_mib(child) for child in _descendants(pid))
+            sizes.append(WorkerMemory(worker=_rss_mib(pid), helpers=helpers))
         return sizes
 
 
@@ -138,11 +142,19 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    return [*found, *(grandchild for child in found for grandchild in _descendants(child))]
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.extend(int(child) for child in text)
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            found.extend(int(child) for child in text)
+    except FileNotFoundError:  # it exited meanwhile
+        pass
     return found
 
 
@@ -155,7 +167,11 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # it exited meanwhile
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0

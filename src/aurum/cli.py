@@ -124,7 +124,7 @@ async def _create_admin(username: str, email: str, password: str) -> None:
             password=password,
         )
     finally:
-        passwords.close()
+        await passwords.close()
         await engine.dispose()
 
 

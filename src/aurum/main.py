@@ -99,7 +99,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
     finally:
         await mail.close(grace=MAIL_DRAIN_SECONDS)
-        passwords.close()
+        await passwords.close()
         if http_client is not None:
             await http_client.aclose()
         if redis is not None:

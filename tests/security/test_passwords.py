@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
+from pathlib import Path
 
 import bcrypt
 import httpx
@@ -12,6 +15,7 @@ from sqlalchemy.pool import QueuePool
 
 from aurum.app_state import AppState
 from aurum.models.user import User
+from aurum.security.password_process import IDLE_SECONDS_BEFORE_TRIM
 from aurum.security.passwords import Verification
 from tests.conftest import PASSWORD, Accounts, AppFactory
 
@@ -118,3 +122,79 @@ async def test_a_sign_in_holds_no_connection_while_it_hashes(
     )
     assert wrong.status_code == 401
     assert checked_out == [0, 0]
+
+
+def _resident_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError
+
+
+async def test_hashing_runs_in_a_low_priority_process(accounts: Accounts, state: AppState) -> None:
+    await accounts.register("juan")
+    pid = state.passwords.process_id
+    assert pid is not None
+    assert pid != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 19
+
+
+async def test_a_dead_hashing_process_is_replaced(accounts: Accounts, state: AppState) -> None:
+    await accounts.register("juan")
+    pid = state.passwords.process_id
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(200):  # until the service has noticed
+        if state.passwords.process_id is None:
+            break
+        await asyncio.sleep(0.01)
+    token = await accounts.login("juan")
+    assert token
+    assert state.passwords.process_id not in (None, pid)
+
+
+async def test_a_request_in_flight_when_the_process_dies_gets_503(
+    accounts: Accounts, state: AppState
+) -> None:
+    await accounts.register("juan")
+    pid = state.passwords.process_id
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # the next check waits in the pipe
+    login = asyncio.create_task(
+        accounts.client.post("/api/v1/token", data={"username": "juan", "password": PASSWORD})
+    )
+    await asyncio.sleep(0.2)
+    assert not login.done()
+    os.kill(pid, signal.SIGKILL)
+    response = await login
+    assert response.status_code == 503
+    assert response.json()["error"] == "service_unavailable"
+    assert (await accounts.login("juan")) is not None
+
+
+async def test_an_unreadable_stored_hash_refuses_the_password(
+    accounts: Accounts, state: AppState
+) -> None:
+    await accounts.register("juan")
+    await set_hash(state, "juan", "not-a-password-hash")
+    response = await accounts.client.post(
+        "/api/v1/token", data={"username": "juan", "password": PASSWORD}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_credentials"
+
+
+async def test_an_idle_hashing_process_gives_its_buffers_back(make_app: AppFactory) -> None:
+    """Under load each thread keeps its 19 MiB buffer; once idle, the process shrinks."""
+    app = await make_app(argon2_memory_cost=19456, argon2_time_cost=2, password_hash_threads=2)
+    state: AppState = app.state.aurum
+    await state.passwords.hash("warm up the process")
+    pid = state.passwords.process_id
+    assert pid is not None
+    await asyncio.sleep(IDLE_SECONDS_BEFORE_TRIM + 0.5)
+    at_rest = _resident_kib(pid)
+    await asyncio.gather(*(state.passwords.hash(f"password {n}") for n in range(6)))
+    busy = _resident_kib(pid)
+    await asyncio.sleep(IDLE_SECONDS_BEFORE_TRIM + 0.5)
+    assert busy > at_rest + 19 * 1024  # each of the two threads held its buffer
+    assert _resident_kib(pid) < at_rest + 4 * 1024

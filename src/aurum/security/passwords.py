@@ -1,54 +1,42 @@
 """Password hashing: Argon2id, legacy bcrypt verified and upgraded, always off the event loop.
 
-Hashes run on a dedicated thread pool whose threads run at the lowest CPU priority, so a
-flood of sign-ins uses idle CPU but never delays the event loop serving other requests.
+Hashes run in a child process of each worker (`aurum.security.password_process`), at the
+lowest CPU priority. Two reasons for a process rather than threads:
+
+- A flood of sign-ins uses idle CPU only. A low-priority thread would have to take the
+  worker's GIL back after every hash, and while the scheduler keeps it waiting the event
+  loop waits for the GIL too; a process shares nothing with the loop but a pipe.
+- Each hash needs `m` KiB (19 MiB). The child keeps that buffer per hashing thread and
+  reuses it; in the worker it would either stay resident in every worker or, returned to
+  the system after each hash, cost half a hash more in page faults.
+
+The child is started on first use and started again if it dies; requests in flight when
+it dies fail with `PasswordHashingUnavailable` (503).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
+import itertools
+import json
 import logging
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import sys
 from dataclasses import dataclass
-
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
-from pwdlib.hashers.bcrypt import BcryptHasher
+from typing import Any
 
 from aurum.config import Settings
+from aurum.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
-BCRYPT_MAX_BYTES = 72
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter number
-_MMAP_THRESHOLD_BYTES = 1 << 20
-_LOWEST_PRIORITY = 19
+_STOP_TIMEOUT_SECONDS = 5.0
+_LINE_LIMIT = 1 << 20  # a password is at most a few KiB of JSON
 
 
-def _return_large_buffers_to_the_system() -> None:
-    """Each hash allocates `m` KiB (19 MiB). glibc would keep such buffers in each hashing
-    thread's malloc arena after the first free (its mmap threshold adapts upwards), about
-    19 MiB of resident memory per thread for good; a fixed threshold keeps them mmapped,
-    so they go back to the system after every hash."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    try:
-        libc = ctypes.CDLL(libc_name)
-        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
-    except (OSError, AttributeError):  # not glibc
-        logger.debug("could not set the malloc mmap threshold")
-
-
-def _lower_thread_priority() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
-    except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
-        logger.debug("could not lower the priority of a hashing thread")
+class PasswordHashingUnavailable(ServiceUnavailable):
+    message = "Password checks are unavailable; try again."
+    message_es = "La verificación de contraseñas no está disponible; inténtalo de nuevo."
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,43 +47,104 @@ class Verification:
 
 class PasswordHasher:
     def __init__(self, settings: Settings) -> None:
-        self._argon2 = Argon2Hasher(
-            time_cost=settings.argon2_time_cost,
-            memory_cost=settings.argon2_memory_cost,
-            parallelism=settings.argon2_parallelism,
+        self._arguments = (
+            f"--time-cost={settings.argon2_time_cost}",
+            f"--memory-cost={settings.argon2_memory_cost}",
+            f"--parallelism={settings.argon2_parallelism}",
+            f"--threads={settings.password_hash_threads or os.cpu_count() or 1}",
         )
-        self._bcrypt = BcryptHasher()
-        _return_large_buffers_to_the_system()
-        self._context = PasswordHash((self._argon2, self._bcrypt))
-        threads = settings.password_hash_threads or (os.cpu_count() or 1)
-        self._executor = ThreadPoolExecutor(
-            max_workers=threads,
-            thread_name_prefix="aurum-hash",
-            initializer=_lower_thread_priority,
-        )
-        # Unknown users are checked against this, so they cost the same as a wrong password.
-        self._dummy_hash = self._context.hash(os.urandom(16).hex())
+        self._process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._ids = itertools.count()
 
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+    @property
+    def process_id(self) -> int | None:
+        """The hashing process's pid while it runs (for operators and tests)."""
+        process = self._process
+        return process.pid if process is not None and process.returncode is None else None
 
     async def hash(self, password: str) -> str:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._context.hash, password)
+        reply = await self._call({"op": "hash", "password": password})
+        return str(reply["hash"])
 
     async def verify(self, password: str, stored_hash: str | None) -> Verification:
         """Check a password; `None` (no such account) still spends one full hash."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._verify, password, stored_hash)
+        reply = await self._call({"op": "verify", "password": password, "hash": stored_hash})
+        return Verification(valid=reply["valid"] is True, new_hash=reply["new_hash"])
 
-    def _verify(self, password: str, stored_hash: str | None) -> Verification:
-        if stored_hash is None:
-            self._context.verify(password, self._dummy_hash)
-            return Verification(valid=False)
-        if self._bcrypt.identify(stored_hash) and len(password.encode()) > BCRYPT_MAX_BYTES:
-            # bcrypt only ever saw 72 bytes; accepting a longer password would mean
-            # truncating it silently. Such accounts reset their password instead.
-            self._context.verify(password, self._dummy_hash)
-            return Verification(valid=False)
-        valid, new_hash = self._context.verify_and_update(password, stored_hash)
-        return Verification(valid=valid, new_hash=new_hash if valid else None)
+    async def close(self) -> None:
+        """Let the child finish what it holds and exit (it stops when stdin closes)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), _STOP_TIMEOUT_SECONDS)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+        if self._reader is not None:
+            await self._reader
+
+    async def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        process = await self._running()
+        request_id = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        line = json.dumps({"id": request_id, **request}).encode() + b"\n"
+        try:
+            assert process.stdin is not None  # noqa: S101 - started with a pipe
+            process.stdin.write(line)
+            await process.stdin.drain()
+            reply = await future
+        except (ConnectionError, RuntimeError) as exc:
+            raise PasswordHashingUnavailable from exc
+        finally:
+            self._pending.pop(request_id, None)
+        if "error" in reply:
+            msg = f"password hashing failed: {reply['error']}"
+            raise RuntimeError(msg)
+        return reply
+
+    async def _running(self) -> asyncio.subprocess.Process:
+        async with self._starting:
+            if self._process is None or self._process.returncode is not None:
+                self._process = await self._start()
+            return self._process
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "aurum.security.password_process",
+            *self._arguments,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=_LINE_LIMIT,
+        )
+        assert process.stdout is not None  # noqa: S101 - started with a pipe
+        ready = await process.stdout.readline()
+        if not ready:
+            await process.wait()
+            raise PasswordHashingUnavailable
+        self._reader = asyncio.create_task(self._read_replies(process))
+        return process
+
+    async def _read_replies(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None  # noqa: S101 - started with a pipe
+        try:
+            while line := await process.stdout.readline():
+                reply: dict[str, Any] = json.loads(line)
+                future = self._pending.get(reply["id"])
+                if future is not None and not future.done():
+                    future.set_result(reply)
+        finally:  # the child exited: nothing more will be answered
+            if self._process is process:  # not closing: it died
+                logger.warning("the password hashing process exited; it starts again on use")
+                self._process = None
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(ConnectionResetError("the hashing process exited"))
