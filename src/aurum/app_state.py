@@ -36,9 +36,13 @@ class AppState:
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
 
 
-async def get_app_state(request: Request) -> AppState:
+def app_state(request: Request) -> AppState:
     state: AppState = request.app.state.aurum
     return state
+
+
+async def get_app_state(request: Request) -> AppState:
+    return app_state(request)
 
 
 AppStateDep = Annotated[AppState, Depends(get_app_state)]

@@ -7,10 +7,13 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
 import pytest
+import time_machine
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from aurum.app_state import AppState
@@ -119,3 +122,14 @@ async def test_unknown_kid_is_rejected(
 async def test_garbage_is_rejected(accounts: Accounts, token: str) -> None:
     response = await accounts.client.get(ME, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+async def test_a_verified_token_is_remembered_until_it_expires(state: AppState) -> None:
+    token, claims = state.access_tokens.issue("someone", session_id=uuid.uuid4())
+    assert state.access_tokens.verified(token) is None  # never checked here
+    decoded = await state.access_tokens.decode(token)
+    assert state.access_tokens.verified(token) == decoded
+    assert decoded.expires_at == claims["exp"]
+    with time_machine.travel(datetime.fromtimestamp(claims["exp"] + 1, UTC)):
+        assert state.access_tokens.verified(token) is None
+    assert state.access_tokens.verified(token + "x") is None  # only the exact token

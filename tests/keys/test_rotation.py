@@ -83,6 +83,9 @@ async def test_a_retired_keys_tokens_are_refused(
     old_kid = kid(before["access_token"])
     service = await clients.register("billing", scopes=["sessions:read"])
     service_token = await clients.service_token(service)
+    # Used once, so this process has verified (and remembers) both tokens.
+    assert (await client.get(ME, headers=bearer(before["access_token"]))).is_success
+    assert (await clients.introspect(service, service_token))["active"] is True
     new_kid = await rotate(state)
 
     # Once every token the old key signed has expired, maintenance retires it.
@@ -109,6 +112,7 @@ async def test_retiring_one_key_at_once(
     await accounts.register("juan")
     before = await accounts.login("juan")
     compromised = kid(before["access_token"])
+    assert (await client.get(ME, headers=bearer(before["access_token"]))).is_success
     new_kid = await rotate(state)
 
     async with state.sessionmaker.begin() as db:

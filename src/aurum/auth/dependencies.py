@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from aurum.app_state import AppStateDep
+from aurum.app_state import AppState, AppStateDep, app_state
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import UserTokenRequired
@@ -47,19 +47,28 @@ class Principal:
 Caller = Principal | ServicePrincipal
 
 
-async def get_caller(token: BearerToken, state: AppStateDep, db: SessionDep) -> Caller:
-    """Verify the token and, in one query, that its session (or client) is still live."""
+async def get_caller(request: Request, token: BearerToken) -> Caller:
+    """Verify the token and, in one query, that its session (or client) is still live.
+
+    No transaction and no ORM session: the hot path of every authenticated request is
+    the token check (skipped for a token this process has verified before) and one
+    autocommit read. The principal's user is detached; `CurrentUser` attaches it to the
+    request's session for endpoints that change it."""
     if not token:
         raise NotAuthenticated
-    external = await authenticate_external_token(token, state, db)
-    if external is not None:  # a token of the single sign-on provider
-        return Principal(user=external.user, claims=external.claims)
-    try:
-        claims = await state.access_tokens.decode(token)
-    except TokenRejected as exc:
-        raise InvalidToken from exc
+    state = app_state(request)
+    claims = state.access_tokens.verified(token)
+    if claims is None:
+        external = await _external_caller(token, state)
+        if external is not None:  # a token of the single sign-on provider
+            return external
+        try:
+            claims = await state.access_tokens.decode(token)
+        except TokenRejected as exc:
+            raise InvalidToken from exc
     if is_service_token(claims):
-        return await load_service_principal(db, claims)
+        async with state.read_sessionmaker() as db:
+            return await load_service_principal(db, claims)
     try:
         user_id = uuid.UUID(claims.subject)
     except ValueError as exc:
@@ -69,10 +78,19 @@ async def get_caller(token: BearerToken, state: AppStateDep, db: SessionDep) -> 
     user = await PrincipalRepository(state.read_engine).get_active_user(user_id, claims.session_id)
     if user is None or user.disabled:
         raise InvalidToken
-    # Loaded outside the request's transaction (a read that needs nothing else never
-    # opens one); from here on it belongs to the request's session like any loaded row.
-    user = await db.merge(user, load=False)
     return Principal(user=user, claims=claims)
+
+
+async def _external_caller(token: str, state: AppState) -> Principal | None:
+    """Signing in through the SSO provider may create or link the account: its own
+    transaction, committed whatever the request then does."""
+    if state.sso is None:
+        return None
+    async with state.sessionmaker.begin() as db:
+        external = await authenticate_external_token(token, state, db)
+    if external is None:
+        return None
+    return Principal(user=external.user, claims=external.claims)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
@@ -87,8 +105,9 @@ async def get_principal(caller: CurrentCaller) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-async def get_current_user(principal: CurrentPrincipal) -> User:
-    return principal.user
+async def get_current_user(principal: CurrentPrincipal, db: SessionDep) -> User:
+    """The signed-in user, attached to the request's session (changes to it are saved)."""
+    return await db.merge(principal.user, load=False)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

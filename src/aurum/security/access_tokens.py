@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import jwt
+from cachetools import TLRUCache
 
 from aurum.db.base import utcnow
 from aurum.security.keys import KeyStore
@@ -15,6 +17,7 @@ from aurum.security.keys import KeyStore
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 JWT_HEADER_TYPE = "at+jwt"
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "typ"]
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class TokenRejected(Exception):
@@ -33,12 +36,34 @@ class AccessClaims:
     raw: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    claims: AccessClaims
+    kid: str
+
+
 class AccessTokenCodec:
     def __init__(self, keys: KeyStore, *, issuer: str, audience: str, ttl: timedelta) -> None:
         self._keys = keys
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        # Tokens this process verified, until they expire: an app sends the same token
+        # for minutes, and checking the signature is most of an authenticated read's CPU.
+        self._verified: TLRUCache[str, _Verified] = TLRUCache(
+            maxsize=VERIFIED_TOKENS_KEPT, ttu=_expiry, timer=time.time
+        )
+
+    def verified(self, token: str) -> AccessClaims | None:
+        """The claims of a token this process verified, if still valid; None otherwise
+        (not seen, expired, or its key was retired since)."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        if self._keys.get(entry.kid) is None:
+            del self._verified[token]
+            return None
+        return entry.claims
 
     def issue(
         self,
@@ -81,6 +106,9 @@ class AccessTokenCodec:
         return token, claims
 
     async def decode(self, token: str) -> AccessClaims:
+        cached = self.verified(token)
+        if cached is not None:
+            return cached
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
@@ -108,7 +136,7 @@ class AccessTokenCodec:
             raise TokenRejected from exc
         if claims.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(claims.get("sub"), str):
             raise TokenRejected
-        return AccessClaims(
+        verified = AccessClaims(
             subject=claims["sub"],
             session_id=_parse_uuid(claims.get("sid")),
             scope=frozenset(str(claims.get("scope", "")).split()),
@@ -118,6 +146,12 @@ class AccessTokenCodec:
             client_id=claims.get("client_id"),
             raw=claims,
         )
+        self._verified[token] = _Verified(verified, kid)
+        return verified
+
+
+def _expiry(_token: str, entry: _Verified, _now: float) -> float:
+    return float(entry.claims.expires_at)
 
 
 def _parse_uuid(value: object) -> uuid.UUID | None:

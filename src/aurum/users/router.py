@@ -49,9 +49,9 @@ async def create_user(data: AdminUserCreate, admin: AdminUser, users: UserServic
 
 
 @router.get("/me")
-async def read_me(user: CurrentUser) -> UserRead:
+async def read_me(principal: CurrentPrincipal) -> UserRead:
     """Your own full profile."""
-    return UserRead.model_validate(user)
+    return UserRead.model_validate(principal.user)  # as read with the token's session check
 
 
 @router.put("/me/update")
