@@ -16,14 +16,14 @@ from aurum.db.session import SessionDep
 from aurum.users.dependencies import UserServiceDep
 
 
-def get_account_notices(db: SessionDep, state: AppStateDep) -> AccountNotices:
+async def get_account_notices(db: SessionDep, state: AppStateDep) -> AccountNotices:
     return AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
 
 
 AccountNoticesDep = Annotated[AccountNotices, Depends(get_account_notices)]
 
 
-def get_account_email_service(
+async def get_account_email_service(
     db: SessionDep, state: AppStateDep, users: UserServiceDep, audit: AuditLogDep
 ) -> AccountEmailService:
     return AccountEmailService(

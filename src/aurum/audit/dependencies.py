@@ -10,7 +10,7 @@ from aurum.auth.dependencies import ClientInfoDep
 from aurum.db.session import SessionDep
 
 
-def get_audit_log(db: SessionDep, client: ClientInfoDep) -> AuditLog:
+async def get_audit_log(db: SessionDep, client: ClientInfoDep) -> AuditLog:
     """The audit log, writing in the request's transaction with its address and agent."""
     return AuditLog(AuditRepository(db), client)
 

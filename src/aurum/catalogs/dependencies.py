@@ -9,7 +9,7 @@ from aurum.catalogs.service import CatalogService
 from aurum.db.session import SessionDep
 
 
-def get_catalog_service(db: SessionDep) -> CatalogService:
+async def get_catalog_service(db: SessionDep) -> CatalogService:
     return CatalogService(CatalogRepository(db))
 
 

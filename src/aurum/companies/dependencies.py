@@ -20,15 +20,15 @@ from aurum.companies.service import CompanyAccess, CompanyService
 from aurum.db.session import SessionDep
 
 
-def get_company_service(db: SessionDep) -> CompanyService:
+async def get_company_service(db: SessionDep) -> CompanyService:
     return CompanyService(CompanyRepository(db), CatalogRepository(db))
 
 
-def get_member_service(db: SessionDep) -> MemberService:
+async def get_member_service(db: SessionDep) -> MemberService:
     return MemberService(CompanyRepository(db))
 
 
-def get_invitation_service(db: SessionDep, state: AppStateDep) -> InvitationService:
+async def get_invitation_service(db: SessionDep, state: AppStateDep) -> InvitationService:
     ttl = timedelta(days=state.settings.company_invitation_expire_days)
     notices = InvitationNotices(db, state.mail, state.settings)
     return InvitationService(CompanyRepository(db), ttl, notices, state.rate_limiter)

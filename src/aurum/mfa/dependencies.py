@@ -19,7 +19,7 @@ from aurum.mfa.totp import MfaSecrets
 from aurum.users.repository import UserRepository
 
 
-def get_mfa_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> MfaService:
+async def get_mfa_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> MfaService:
     return MfaService(
         MfaRepository(db),
         UserRepository(db),
@@ -36,7 +36,7 @@ def get_mfa_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> M
 MfaServiceDep = Annotated[MfaService, Depends(get_mfa_service)]
 
 
-def get_mfa_sign_in_service(
+async def get_mfa_sign_in_service(
     db: SessionDep, mfa: MfaServiceDep, auth: AuthServiceDep, audit: AuditLogDep
 ) -> MfaSignInService:
     return MfaSignInService(mfa, AccountTokenService(AccountTokenRepository(db)), auth, audit)

@@ -8,12 +8,12 @@ from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep
 from aurum.auth.repository import SessionRepository
-from aurum.db.session import SessionDep
+from aurum.db.session import ReadSessionDep, SessionDep
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
 from aurum.oauth.form import oauth_form
 from aurum.oauth.grants import GrantService
-from aurum.oauth.introspection import TokenIntrospection
+from aurum.oauth.introspection import TokenIntrospection, TokenRevocation
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.schemas import TokenRequest, TokenTypeHintRequest
 
@@ -31,10 +31,16 @@ async def get_grant_service(
     return GrantService(ClientRepository(db), SessionRepository(db), auth, state.access_tokens)
 
 
-async def get_token_introspection(
-    db: SessionDep, state: AppStateDep, audit: AuditLogDep
-) -> TokenIntrospection:
+async def get_token_introspection(db: ReadSessionDep, state: AppStateDep) -> TokenIntrospection:
     return TokenIntrospection(
+        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings
+    )
+
+
+async def get_token_revocation(
+    db: SessionDep, state: AppStateDep, audit: AuditLogDep
+) -> TokenRevocation:
+    return TokenRevocation(
         ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings, audit
     )
 
@@ -54,5 +60,6 @@ async def hint_client(request: Request, form: TokenTypeHintForm) -> ClientCreden
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
 GrantServiceDep = Annotated[GrantService, Depends(get_grant_service)]
 TokenIntrospectionDep = Annotated[TokenIntrospection, Depends(get_token_introspection)]
+TokenRevocationDep = Annotated[TokenRevocation, Depends(get_token_revocation)]
 TokenClient = Annotated[ClientCredentials, Depends(token_client)]
 HintClient = Annotated[ClientCredentials, Depends(hint_client)]

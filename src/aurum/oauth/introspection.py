@@ -29,19 +29,19 @@ def _looks_like_jwt(token: str) -> bool:
 
 
 class TokenIntrospection:
+    """Reads only: it runs on autocommit connections, outside any transaction."""
+
     def __init__(
         self,
         clients: ClientRepository,
         sessions: SessionRepository,
         access_tokens: AccessTokenCodec,
         settings: Settings,
-        audit: AuditLog,
     ) -> None:
         self.clients = clients
         self.sessions = sessions
         self.access_tokens = access_tokens
         self.settings = settings
-        self.audit = audit
 
     async def introspect(
         self, credentials: ClientCredentials, token: str | None
@@ -59,37 +59,6 @@ class TokenIntrospection:
             return await self._refresh_token(token)
         return INACTIVE
 
-    async def revoke(self, credentials: ClientCredentials, token: str | None) -> None:
-        """Ends the token's session (or the service token); unknown tokens are no error."""
-        if token is None:
-            raise InvalidRequest
-        client = await authenticate_client(self.clients, credentials)
-        claims = await self._decode(token)
-        if claims is not None and is_service_token(claims):
-            if claims.client_id != client.client_id:
-                raise UnauthorizedClient
-            expires_at = datetime.fromtimestamp(claims.expires_at, UTC)
-            if await self.clients.revoke_token(claims.jti, client.client_id, expires_at):
-                await self.audit.record(
-                    AuditEventType.SERVICE_TOKEN_REVOKED,
-                    details={"client_id": client.client_id, "jti": claims.jti},
-                )
-            return
-        auth_session = await self._session_of(token, claims)
-        if auth_session is None or auth_session.revoked_at is not None:
-            return
-        if not _may_revoke(client, auth_session):
-            raise UnauthorizedClient
-        if await self.sessions.revoke(auth_session.id, "revoked_by_client"):
-            details = {
-                "session_id": str(auth_session.id),
-                "reason": "revoked_by_client",
-                "client_id": client.client_id,
-            }
-            await self.audit.record(
-                AuditEventType.SESSION_REVOKED, subject_id=auth_session.user_id, details=details
-            )
-
     async def _decode(self, token: str) -> AccessClaims | None:
         if not _looks_like_jwt(token):
             return None
@@ -97,14 +66,6 @@ class TokenIntrospection:
             return await self.access_tokens.decode(token)
         except TokenRejected:
             return None
-
-    async def _session_of(self, token: str, claims: AccessClaims | None) -> AuthSession | None:
-        if claims is not None and claims.session_id is not None:
-            return await self.sessions.get(claims.session_id)
-        if claims is None and not _looks_like_jwt(token):
-            found = await self.sessions.find_refresh_token(token_digest(token))
-            return None if found is None else found[1]
-        return None
 
     async def _user_token(
         self, credentials: ClientCredentials, claims: AccessClaims
@@ -185,6 +146,60 @@ class TokenIntrospection:
             "iss": self.access_tokens.issuer,
         }
         return {name: value for name, value in response.items() if value is not None}
+
+
+class TokenRevocation(TokenIntrospection):
+    """RFC 7009: ends sessions and service tokens, in the request's transaction."""
+
+    def __init__(
+        self,
+        clients: ClientRepository,
+        sessions: SessionRepository,
+        access_tokens: AccessTokenCodec,
+        settings: Settings,
+        audit: AuditLog,
+    ) -> None:
+        super().__init__(clients, sessions, access_tokens, settings)
+        self.audit = audit
+
+    async def revoke(self, credentials: ClientCredentials, token: str | None) -> None:
+        """Ends the token's session (or the service token); unknown tokens are no error."""
+        if token is None:
+            raise InvalidRequest
+        client = await authenticate_client(self.clients, credentials)
+        claims = await self._decode(token)
+        if claims is not None and is_service_token(claims):
+            if claims.client_id != client.client_id:
+                raise UnauthorizedClient
+            expires_at = datetime.fromtimestamp(claims.expires_at, UTC)
+            if await self.clients.revoke_token(claims.jti, client.client_id, expires_at):
+                await self.audit.record(
+                    AuditEventType.SERVICE_TOKEN_REVOKED,
+                    details={"client_id": client.client_id, "jti": claims.jti},
+                )
+            return
+        auth_session = await self._session_of(token, claims)
+        if auth_session is None or auth_session.revoked_at is not None:
+            return
+        if not _may_revoke(client, auth_session):
+            raise UnauthorizedClient
+        if await self.sessions.revoke(auth_session.id, "revoked_by_client"):
+            details = {
+                "session_id": str(auth_session.id),
+                "reason": "revoked_by_client",
+                "client_id": client.client_id,
+            }
+            await self.audit.record(
+                AuditEventType.SESSION_REVOKED, subject_id=auth_session.user_id, details=details
+            )
+
+    async def _session_of(self, token: str, claims: AccessClaims | None) -> AuthSession | None:
+        if claims is not None and claims.session_id is not None:
+            return await self.sessions.get(claims.session_id)
+        if claims is None and not _looks_like_jwt(token):
+            found = await self.sessions.find_refresh_token(token_digest(token))
+            return None if found is None else found[1]
+        return None
 
 
 def _may_revoke(client: OAuthClient, auth_session: AuthSession) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, bindparam, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,32 @@ from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession
 from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.user import User
+
+# Introspection statements, built once (building one costs more than running it).
+_OWNER = aliased(OAuthClient)
+_CALLER_AND_SESSION = (
+    select(OAuthClient, AuthSession, User)
+    .select_from(OAuthClient)
+    .outerjoin(
+        AuthSession,
+        and_(AuthSession.id == bindparam("session_id"), AuthSession.revoked_at.is_(None)),
+    )
+    .outerjoin(User, User.id == AuthSession.user_id)
+    .where(OAuthClient.client_id == bindparam("caller_id"))
+)
+_CALLER_AND_SERVICE_CLIENT = (
+    select(OAuthClient, _OWNER)
+    .select_from(OAuthClient)
+    .outerjoin(
+        _OWNER,
+        and_(
+            _OWNER.client_id == bindparam("client_id"),
+            _OWNER.disabled.is_(False),
+            ~exists().where(TokenRevocation.jti == bindparam("jti")),
+        ),
+    )
+    .where(OAuthClient.client_id == bindparam("caller_id"))
+)
 
 
 class ClientRepository:
@@ -67,37 +93,16 @@ class ClientRepository:
         self, caller_id: str, session_id: uuid.UUID
     ) -> tuple[OAuthClient, AuthSession | None, User | None] | None:
         """Introspection of a user token in one round trip: the caller, the live session."""
-        row = (
-            await self.session.execute(
-                select(OAuthClient, AuthSession, User)
-                .select_from(OAuthClient)
-                .outerjoin(
-                    AuthSession,
-                    and_(AuthSession.id == session_id, AuthSession.revoked_at.is_(None)),
-                )
-                .outerjoin(User, User.id == AuthSession.user_id)
-                .where(OAuthClient.client_id == caller_id)
-            )
-        ).one_or_none()
+        values = {"caller_id": caller_id, "session_id": session_id}
+        row = (await self.session.execute(_CALLER_AND_SESSION, values)).one_or_none()
         return None if row is None else (row[0], row[1], row[2])
 
     async def caller_and_service_client(
         self, caller_id: str, client_id: str, jti: str
     ) -> tuple[OAuthClient, OAuthClient | None] | None:
         """Introspection of a service token in one round trip: the caller, the live client."""
-        owner = aliased(OAuthClient)
-        revoked = exists().where(TokenRevocation.jti == jti)
-        row = (
-            await self.session.execute(
-                select(OAuthClient, owner)
-                .select_from(OAuthClient)
-                .outerjoin(
-                    owner,
-                    and_(owner.client_id == client_id, owner.disabled.is_(False), ~revoked),
-                )
-                .where(OAuthClient.client_id == caller_id)
-            )
-        ).one_or_none()
+        values = {"caller_id": caller_id, "client_id": client_id, "jti": jti}
+        row = (await self.session.execute(_CALLER_AND_SERVICE_CLIENT, values)).one_or_none()
         return None if row is None else (row[0], row[1])
 
     async def revoke_token(self, jti: str, client_id: str, expires_at: datetime) -> bool:

@@ -11,6 +11,7 @@ from aurum.oauth.dependencies import (
     TokenClient,
     TokenForm,
     TokenIntrospectionDep,
+    TokenRevocationDep,
     TokenTypeHintForm,
 )
 from aurum.oauth.errors import OAUTH_ERROR_RESPONSES
@@ -79,8 +80,8 @@ async def introspect(
     dependencies=[REVOKE_LIMITS],
 )
 async def revoke(
-    form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
+    form: TokenTypeHintForm, client: HintClient, revocation: TokenRevocationDep
 ) -> Response:
     """Revoke a token issued to this client; unknown tokens are answered 200 as well."""
-    await introspection.revoke(client, form.token)
+    await revocation.revoke(client, form.token)
     return Response(status_code=200)

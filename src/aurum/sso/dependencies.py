@@ -49,7 +49,9 @@ async def authenticate_external_token(
     return await _service(db, state).authenticate(token)
 
 
-def get_external_identity_service(db: SessionDep, state: AppStateDep) -> ExternalIdentityService:
+async def get_external_identity_service(
+    db: SessionDep, state: AppStateDep
+) -> ExternalIdentityService:
     return _service(db, state)
 
 

@@ -25,7 +25,7 @@ async def get_xp_awarder(caller: XpWriter) -> XpAwarder:
 XpAwarderDep = Annotated[XpAwarder, Depends(get_xp_awarder)]
 
 
-def get_xp_service(db: SessionDep) -> XpService:
+async def get_xp_service(db: SessionDep) -> XpService:
     return XpService(XpRepository(db), UserRepository(db))
 
 
