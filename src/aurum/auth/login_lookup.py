@@ -3,22 +3,50 @@
 The password check that follows takes tens of milliseconds of CPU. Looking the account up
 on an autocommit connection, returned to the pool at once, means a sign-in holds no
 database connection (and, on SQLite, not the write lock) while it hashes; a flood of
-sign-ins then cannot starve other requests of connections.
+sign-ins then cannot starve other requests of connections. The same query says whether
+the account has a second factor, so a sign-in needs no other read.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import undefer
+
+from aurum.models.mfa import TotpCredential
 from aurum.models.user import User
-from aurum.users.repository import UserRepository
+
+# Built once: sign-in runs them on every attempt (building costs more than running).
+_HAS_SECOND_FACTOR = (
+    exists()
+    .where(TotpCredential.user_id == User.id, TotpCredential.confirmed_at.is_not(None))
+    .label("has_second_factor")
+)
+
+
+def _account_where(condition: ColumnElement[bool]) -> Select[User, bool]:
+    return select(User, _HAS_SECOND_FACTOR).where(condition).options(undefer(User.password_hash))
+
+
+_BY_EMAIL = _account_where(User.email == bindparam("login"))
+_BY_USERNAME = _account_where(func.lower(User.username) == bindparam("login"))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAccount:
+    user: User  # password hash loaded; detached from any session
+    has_second_factor: bool  # a confirmed TOTP credential
 
 
 class LoginLookup:
     def __init__(self, read_sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = read_sessionmaker
 
-    async def __call__(self, login: str) -> User | None:
-        """By username or email, password hash loaded; detached from any session."""
+    async def __call__(self, login: str) -> LoginAccount | None:
+        """By username or email (case-insensitive)."""
+        query = _BY_EMAIL if "@" in login else _BY_USERNAME
         async with self._sessionmaker() as session:
-            return await UserRepository(session).get_for_login(login)
+            row = (await session.execute(query, {"login": login.lower()})).one_or_none()
+        return None if row is None else LoginAccount(user=row[0], has_second_factor=row[1])

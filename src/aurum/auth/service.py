@@ -10,7 +10,7 @@ from typing import Protocol
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused, SignInFailed
-from aurum.auth.login_lookup import LoginLookup
+from aurum.auth.login_lookup import LoginAccount, LoginLookup
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.config import Settings
@@ -37,11 +37,8 @@ class ClientInfo:
 
 
 class SecondFactor(Protocol):
-    async def enabled(self, user: User) -> bool:
-        """Whether the user has a second factor turned on."""
-
-    async def challenge(self, user: User) -> MfaRequired | None:
-        """A sign-in challenge when the user has a second factor; None otherwise."""
+    async def challenge(self, user: User) -> MfaRequired:
+        """The sign-in challenge of a user who has a second factor."""
 
 
 class AuthService:
@@ -71,12 +68,14 @@ class AuthService:
 
     async def authenticate(
         self, login: str, password: str, client: ClientInfo | None = None
-    ) -> User:
+    ) -> LoginAccount:
         """The same error, after the same work, for unknown, wrong and disabled accounts.
 
         Failures are counted (and throttled) per account, known or not; see LoginThrottle.
+        The account's user belongs to the request's session.
         """
-        user = await self.lookup(login)
+        found = await self.lookup(login)
+        user = found.user if found else None
         account = self.throttle.account(user.id.hex if user else None, login)
         attempt = await self.throttle.begin(account, client.ip_address if client else None)
         check = await self.passwords.verify(password, user.password_hash if user else None)
@@ -89,7 +88,8 @@ class AuthService:
         if check.new_hash is not None:
             user.password_hash = check.new_hash
             await self.users.session.flush()
-        return user
+        assert found is not None  # noqa: S101 - user is not None
+        return LoginAccount(user=user, has_second_factor=found.has_second_factor)
 
     async def _record_failure(
         self, user: User | None, attempt: Attempt, *, valid_password: bool
@@ -111,18 +111,13 @@ class AuthService:
                 AuditEventType.SIGN_IN_LOCKED, subject_id=subject, details=details
             )
 
-    async def requires_second_factor(self, user: User) -> bool:
-        return self.second_factor is not None and await self.second_factor.enabled(user)
-
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
-        user = await self.authenticate(login, password, client)
-        if self.second_factor is not None:
-            challenge = await self.second_factor.challenge(user)
-            if challenge is not None:
-                return challenge
-        return await self.start_session(user, client)
+        account = await self.authenticate(login, password, client)
+        if account.has_second_factor and self.second_factor is not None:
+            return await self.second_factor.challenge(account.user)
+        return await self.start_session(account.user, client)
 
     async def start_session(
         self,

@@ -86,13 +86,13 @@ class GrantService:
         # One budget of sign-in requests per address, whichever endpoint they use.
         await self.auth.limiter.hit("login.ip", client_key(client_info.ip_address), LOGIN_PER_IP)
         try:
-            user = await self.auth.authenticate(request.username, request.password, client_info)
+            account = await self.auth.authenticate(request.username, request.password, client_info)
         except InvalidCredentials as exc:
             raise InvalidCredentialsGrant from exc
-        if await self.auth.requires_second_factor(user):
+        if account.has_second_factor:
             raise SecondFactorRequiredGrant
         tokens = await self.auth.start_session(
-            user, client_info, client_id=client.client_id, scope=scope
+            account.user, client_info, client_id=client.client_id, scope=scope
         )
         return self._response(tokens, scope, refreshable="refresh_token" in client.grant_types)
 

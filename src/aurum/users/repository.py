@@ -6,23 +6,13 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
 from aurum.models.user import Role, User
-
-# Sign-in runs these on every attempt: built once (building costs more than running).
-_LOGIN_BY_EMAIL = (
-    select(User).where(User.email == bindparam("login")).options(undefer(User.password_hash))
-)
-_LOGIN_BY_USERNAME = (
-    select(User)
-    .where(func.lower(User.username) == bindparam("login"))
-    .options(undefer(User.password_hash))
-)
 
 
 class UserRepository:
@@ -36,11 +26,6 @@ class UserRepository:
         return await self.session.scalar(
             select(User).where(func.lower(User.username) == username.lower())
         )
-
-    async def get_for_login(self, login: str) -> User | None:
-        """By username or email, with the password hash loaded."""
-        query = _LOGIN_BY_EMAIL if "@" in login else _LOGIN_BY_USERNAME
-        return await self.session.scalar(query, {"login": login.lower()})
 
     async def get_with_password(self, user_id: uuid.UUID) -> User | None:
         return await self.session.scalar(
