@@ -29,7 +29,7 @@ from aurum.rate_limits.limiter import RateLimiter, account_key, client_key
 from aurum.request_body import read_form_or_json
 
 
-def get_rate_limiter(state: AppStateDep) -> RateLimiter:
+async def get_rate_limiter(state: AppStateDep) -> RateLimiter:
     return state.rate_limiter
 
 
