@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from aurum.app_state import AppState
+from aurum.audit.events import AuditEventType
 from aurum.db.base import utcnow
+from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession
+from aurum.models.user import User
 from tests.conftest import Accounts, AppFactory
 
 REFRESH = "/api/v1/refresh-token"
@@ -56,6 +60,45 @@ async def test_reused_refresh_token_revokes_the_family(accounts: Accounts) -> No
     assert later.status_code == 401
     me = await accounts.client.get(ME, headers=bearer(second["access_token"]))
     assert me.status_code == 401
+
+
+async def test_concurrent_uses_of_one_refresh_token(accounts: Accounts, state: AppState) -> None:
+    """The claim of a token is atomic: of two requests racing with it, one rotates it and
+    the other is a reuse, which ends the session."""
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    responses = await asyncio.gather(
+        *(accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"])) for _ in "ab")
+    )
+    assert sorted(r.status_code for r in responses) == [200, 401]
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    later = await accounts.client.post(REFRESH, headers=bearer(winner["refresh_token"]))
+    assert later.status_code == 401
+    me = await accounts.client.get(ME, headers=bearer(winner["access_token"]))
+    assert me.status_code == 401
+    async with state.sessionmaker() as db:
+        reason = await db.scalar(select(AuthSession.revoked_reason))
+        reused = await db.scalars(
+            select(AuditEvent).where(AuditEvent.event_type == AuditEventType.REFRESH_TOKEN_REUSED)
+        )
+        assert reason == "refresh_token_reused"
+        assert len(reused.all()) == 1
+
+
+async def test_a_refused_rotation_leaves_the_token_usable(
+    accounts: Accounts, state: AppState
+) -> None:
+    """A disabled user's token is refused without being spent: no reuse once re-enabled."""
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    async with state.sessionmaker.begin() as db:
+        await db.execute(update(User).values(disabled=True))
+    refused = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert refused.status_code == 401
+    async with state.sessionmaker.begin() as db:
+        await db.execute(update(User).values(disabled=False))
+    again = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert again.status_code == 200
 
 
 async def test_other_sessions_survive_a_reuse(accounts: Accounts) -> None:

@@ -16,6 +16,7 @@ from aurum.auth.errors import UserTokenRequired
 from aurum.auth.login_lookup import LoginLookup
 from aurum.auth.principal_repository import PrincipalRepository
 from aurum.auth.repository import SessionRepository
+from aurum.auth.rotation import TokenRotation
 from aurum.auth.service import AuthService, ClientInfo
 from aurum.db.session import SessionDep
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
@@ -122,11 +123,15 @@ async def get_admin_user(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin_user)]
 
 
-async def get_client_info(request: Request) -> ClientInfo:
+def client_info(request: Request) -> ClientInfo:
     return ClientInfo(
         user_agent=request.headers.get("user-agent"),
         ip_address=request.client.host if request.client else None,
     )
+
+
+async def get_client_info(request: Request) -> ClientInfo:
+    return client_info(request)
 
 
 ClientInfoDep = Annotated[ClientInfo, Depends(get_client_info)]
@@ -149,3 +154,17 @@ async def get_auth_service(
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+
+
+async def get_token_rotation(request: Request, db: SessionDep, state: AppStateDep) -> TokenRotation:
+    # Only what a rotation uses: it runs far more often than any other sign-in step.
+    return TokenRotation(
+        SessionRepository(db),
+        state.access_tokens,
+        state.settings,
+        audit=AuditLog(AuditRepository(db), client_info(request)),
+        limiter=state.rate_limiter,
+    )
+
+
+TokenRotationDep = Annotated[TokenRotation, Depends(get_token_rotation)]

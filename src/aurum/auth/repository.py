@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import cast
+from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, exists, false, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.db.base import utcnow
@@ -17,6 +17,7 @@ from aurum.models.user import User
 # running them through the ORM's unit of work cost more than executing them.
 _SESSIONS = cast("Table", AuthSession.__table__)
 _REFRESH_TOKENS = cast("Table", RefreshToken.__table__)
+_USERS = cast("Table", User.__table__)
 _FIND_REFRESH_TOKEN = (
     select(RefreshToken, AuthSession, User)
     .join(AuthSession, RefreshToken.session_id == AuthSession.id)
@@ -24,16 +25,67 @@ _FIND_REFRESH_TOKEN = (
     .where(RefreshToken.token_hash == bindparam("token_hash"))
 )
 _INSERT_REFRESH_TOKEN = insert(_REFRESH_TOKENS)
+
+# The token's session can still be refreshed: not revoked, opened by the same client (or
+# by none), not past its absolute or idle expiry, its user not disabled.
+_SESSION_IS_LIVE = exists().where(
+    _SESSIONS.c.id == _REFRESH_TOKENS.c.session_id,
+    _SESSIONS.c.revoked_at.is_(None),
+    _SESSIONS.c.client_id.is_not_distinct_from(bindparam("client")),
+    _SESSIONS.c.expires_at > bindparam("now"),
+    _SESSIONS.c.last_used_at > bindparam("idle_since"),
+    exists().where(_USERS.c.id == _SESSIONS.c.user_id, _USERS.c.disabled == false()),
+)
+# The claim is conditional: of two requests with one token, exactly one sets used_at.
+# Every check is part of it, so a refused token is left as it was.
 _CLAIM_REFRESH_TOKEN = (
     update(_REFRESH_TOKENS)
-    .where(_REFRESH_TOKENS.c.id == bindparam("token_id"), _REFRESH_TOKENS.c.used_at.is_(None))
+    .where(
+        _REFRESH_TOKENS.c.token_hash == bindparam("digest"),
+        _REFRESH_TOKENS.c.used_at.is_(None),
+        _SESSION_IS_LIVE,
+    )
     .values(used_at=bindparam("now"))
+    .returning(_REFRESH_TOKENS.c.session_id)
 )
 _TOUCH_SESSION = (
     update(_SESSIONS)
     .where(_SESSIONS.c.id == bindparam("session_id"))
     .values(last_used_at=bindparam("now"))
+    .returning(_SESSIONS.c.user_id, _SESSIONS.c.scope)
 )
+# PostgreSQL runs the claim, the touch and the new token as one statement: the touch
+# and the insert read the claim's output, so a refused claim changes nothing.
+_CLAIMED = _CLAIM_REFRESH_TOKEN.cte("claimed")
+_TOUCHED = (
+    update(_SESSIONS)
+    .where(_SESSIONS.c.id == _CLAIMED.c.session_id)
+    .values(last_used_at=bindparam("now"))
+    .returning(_SESSIONS.c.id, _SESSIONS.c.user_id, _SESSIONS.c.scope)
+    .cte("touched")
+)
+_ADDED = (
+    insert(_REFRESH_TOKENS)
+    .from_select(
+        ["id", "session_id", "token_hash", "created_at"],
+        select(
+            bindparam("new_id", type_=_REFRESH_TOKENS.c.id.type),
+            _TOUCHED.c.id,
+            bindparam("new_digest", type_=_REFRESH_TOKENS.c.token_hash.type),
+            bindparam("now", type_=_REFRESH_TOKENS.c.created_at.type),
+        ),
+    )
+    .cte("added")
+)
+_ROTATE_REFRESH_TOKEN = select(_TOUCHED.c.id, _TOUCHED.c.user_id, _TOUCHED.c.scope).add_cte(_ADDED)
+
+
+class Rotated(NamedTuple):
+    """The session a refresh token was rotated in, and what its access token carries."""
+
+    session_id: uuid.UUID
+    user_id: uuid.UUID
+    scope: str | None
 
 
 class SessionRepository:
@@ -61,15 +113,34 @@ class SessionRepository:
         ).one_or_none()
         return None if row is None else (row[0], row[1], row[2])
 
-    async def claim_refresh_token(self, token_id: uuid.UUID, now: datetime) -> bool:
-        """Mark a refresh token used; False when another request already did (reuse)."""
-        result = await self.session.execute(
-            _CLAIM_REFRESH_TOKEN, {"token_id": token_id, "now": now}
-        )
-        return bool(getattr(result, "rowcount", 0) == 1)
-
-    async def touch(self, session_id: uuid.UUID, now: datetime) -> None:
-        await self.session.execute(_TOUCH_SESSION, {"session_id": session_id, "now": now})
+    async def rotate_refresh_token(
+        self,
+        token_hash: str,
+        new_token_hash: str,
+        now: datetime,
+        *,
+        client_id: str | None,
+        idle_since: datetime,
+    ) -> Rotated | None:
+        """Mark the token used and store its successor, if it is unused and its session
+        can be refreshed by `client_id` (idle since `idle_since` at most); else None."""
+        params = {
+            "digest": token_hash,
+            "now": now,
+            "client": client_id,
+            "idle_since": idle_since,
+        }
+        if self.session.get_bind().dialect.name == "postgresql":
+            params |= {"new_id": uuid.uuid4(), "new_digest": new_token_hash}
+            row = (await self.session.execute(_ROTATE_REFRESH_TOKEN, params)).one_or_none()
+            return None if row is None else Rotated(row[0], row[1], row[2])
+        session_id = (await self.session.execute(_CLAIM_REFRESH_TOKEN, params)).scalar()
+        if session_id is None:
+            return None
+        touch = {"session_id": session_id, "now": now}
+        user_id, scope = (await self.session.execute(_TOUCH_SESSION, touch)).one()
+        await self.add_refresh_token(session_id, new_token_hash)
+        return Rotated(session_id, user_id, scope)
 
     async def revoke(self, session_id: uuid.UUID, reason: str) -> bool:
         result = await self.session.execute(

@@ -6,7 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from aurum.auth.dependencies import AuthServiceDep, ClientInfoDep, oauth2_scheme
+from aurum.auth.dependencies import (
+    AuthServiceDep,
+    ClientInfoDep,
+    TokenRotationDep,
+    oauth2_scheme,
+)
 from aurum.auth.errors import InvalidRefreshToken
 from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
 from aurum.auth.service import LOGIN_PER_IP
@@ -49,10 +54,10 @@ def _refresh_token(request: Request, body: RefreshRequest) -> str:
 async def refresh_token(
     request: Request,
     body: Annotated[RefreshRequest, Depends(form_or_json(RefreshRequest))],
-    auth: AuthServiceDep,
+    rotation: TokenRotationDep,
 ) -> TokenResponse:
     """Rotate a refresh token (Bearer header or body): a new access and refresh token."""
-    return await auth.refresh(_refresh_token(request, body))
+    return await rotation.refresh(_refresh_token(request, body))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=REFRESH_BODY)

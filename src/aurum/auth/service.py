@@ -1,4 +1,4 @@
-"""Sign-in, refresh-token rotation and sign-out. Never commits."""
+"""Sign-in and sign-out. Never commits."""
 
 from __future__ import annotations
 
@@ -9,23 +9,23 @@ from typing import Protocol
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused, SignInFailed
+from aurum.auth.errors import SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import MfaRequired, TokenResponse
+from aurum.auth.token_pair import token_pair
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
-from aurum.rate_limits.limiter import RateLimiter, account_key
+from aurum.rate_limits.limiter import RateLimiter
 from aurum.rate_limits.login_throttle import Attempt, LoginThrottle
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
 from aurum.security.opaque_tokens import new_token, token_digest
 from aurum.security.passwords import PasswordHasher
 from aurum.users.repository import UserRepository
 
-REFRESH_PER_ACCOUNT = "30/minute;300/hour"
 # Sign-in requests per client address, wherever they come in (/token, the password grant).
 LOGIN_PER_IP = "60/minute;600/hour"
 
@@ -152,37 +152,14 @@ class AuthService:
         await self.audit.record(
             AuditEventType.SIGN_IN_SUCCEEDED, actor_id=user.id, subject_id=user.id, details=details
         )
-        return self._tokens(user, auth_session, refresh_token)
-
-    async def refresh(self, refresh_token: str, *, client_id: str | None = None) -> TokenResponse:
-        """Rotate; a session opened through an OAuth client is refreshed only by that client."""
-        found = await self.sessions.find_refresh_token(token_digest(refresh_token))
-        if found is None:
-            raise InvalidRefreshToken
-        token, auth_session, user = found
-        await self.limiter.hit("refresh.account", account_key(user.id.hex), REFRESH_PER_ACCOUNT)
-        if auth_session.client_id != client_id:
-            raise InvalidRefreshToken
-        now = utcnow()
-        if auth_session.revoked_at is not None:
-            raise InvalidRefreshToken
-        if token.used_at is not None or not await self.sessions.claim_refresh_token(token.id, now):
-            await self.sessions.revoke(auth_session.id, "refresh_token_reused")
-            await self.audit.record(
-                AuditEventType.REFRESH_TOKEN_REUSED,
-                subject_id=user.id,
-                details={"session_id": str(auth_session.id)},
-            )
-            raise RefreshTokenReused
-        idle_limit = auth_session.last_used_at + timedelta(
-            days=self.settings.refresh_token_idle_days
+        return token_pair(
+            self.access_tokens,
+            user_id=user.id,
+            session_id=auth_session.id,
+            scope=auth_session.scope,
+            client_id=auth_session.client_id,
+            refresh_token=refresh_token,
         )
-        if user.disabled or now >= auth_session.expires_at or now >= idle_limit:
-            raise InvalidRefreshToken
-        rotated = new_token()
-        await self.sessions.add_refresh_token(auth_session.id, token_digest(rotated))
-        await self.sessions.touch(auth_session.id, now)
-        return self._tokens(user, auth_session, rotated)
 
     async def logout(self, *, access_token: str | None, refresh_token: str | None) -> None:
         if refresh_token:
@@ -207,16 +184,3 @@ class AuthService:
                 subject_id=user_id,
                 details={"session_id": str(session_id), "reason": "logout"},
             )
-
-    def _tokens(self, user: User, auth_session: AuthSession, refresh_token: str) -> TokenResponse:
-        access_token, _ = self.access_tokens.issue(
-            str(user.id),
-            session_id=auth_session.id,
-            scope=auth_session.scope or "",
-            client_id=auth_session.client_id,
-        )
-        return TokenResponse(
-            access_token=access_token,
-            expires_in=int(self.access_tokens.ttl.total_seconds()),
-            refresh_token=refresh_token,
-        )

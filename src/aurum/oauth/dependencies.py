@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 
 from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
-from aurum.auth.dependencies import AuthServiceDep
+from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import ReadSessionDep, SessionDep
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
@@ -26,9 +26,11 @@ async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientServic
 
 
 async def get_grant_service(
-    db: SessionDep, state: AppStateDep, auth: AuthServiceDep
+    db: SessionDep, state: AppStateDep, auth: AuthServiceDep, rotation: TokenRotationDep
 ) -> GrantService:
-    return GrantService(ClientRepository(db), SessionRepository(db), auth, state.access_tokens)
+    return GrantService(
+        ClientRepository(db), SessionRepository(db), auth, rotation, state.access_tokens
+    )
 
 
 async def get_token_introspection(db: ReadSessionDep, state: AppStateDep) -> TokenIntrospection:

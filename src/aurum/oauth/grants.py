@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
 from aurum.auth.repository import SessionRepository
+from aurum.auth.rotation import TokenRotation
 from aurum.auth.schemas import TokenResponse
 from aurum.auth.service import LOGIN_PER_IP, AuthService, ClientInfo
 from aurum.models.oauth_client import OAuthClient
@@ -42,11 +43,13 @@ class GrantService:
         clients: ClientRepository,
         sessions: SessionRepository,
         auth: AuthService,
+        rotation: TokenRotation,
         access_tokens: AccessTokenCodec,
     ) -> None:
         self.clients = clients
         self.sessions = sessions
         self.auth = auth
+        self.rotation = rotation
         self.access_tokens = access_tokens
 
     async def token(
@@ -109,7 +112,7 @@ class GrantService:
         # A narrower scope may be asked for, but the session keeps what it was granted.
         _requested_scope(request, granted)
         try:
-            tokens = await self.auth.refresh(request.refresh_token, client_id=client.client_id)
+            tokens = await self.rotation.refresh(request.refresh_token, client_id=client.client_id)
         except RefreshTokenReused as exc:
             raise ReusedRefreshTokenGrant from exc
         except InvalidRefreshToken as exc:
