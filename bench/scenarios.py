@@ -114,7 +114,12 @@ async def _serve_and_measure(
             await _introspection(target, report)
             await _mixed(target, s2, report)
             await _listing(target, report)
+            waited = await running.settle()
             report.memory = running.worker_rss_mib()
+            report.notes.append(
+                f"Memory was read once the service was idle, {waited:.0f} s after the last "
+                "scenario (hashes queued by a flood finish at the lowest priority)."
+            )
 
 
 async def _writes(target: Target, report: Report) -> None:

@@ -56,6 +56,9 @@ def reference_command(server: str, factory: str, port: int, workers: int) -> lis
     ]
 
 
+SETTLE_INTERVAL = 1.0  # seconds
+
+
 @dataclass(slots=True)
 class Server:
     process: asyncio.subprocess.Process
@@ -74,6 +77,20 @@ class Server:
         spent = self.cpu_seconds() - before
         cpu = spent / result.requests * 1e6 if result.requests else None
         return replace(result, server_cpu_us=cpu)
+
+    async def settle(self, *, quiet_share: float = 0.02, at_most: float = 60.0) -> float:
+        """Wait until the server's processes are (nearly) idle: work queued during a load
+        (hashes at the lowest priority) may still be finishing. Returns the seconds waited."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        before = self.cpu_seconds()
+        while loop.time() - started < at_most:
+            await asyncio.sleep(SETTLE_INTERVAL)
+            now = self.cpu_seconds()
+            if now - before < quiet_share * SETTLE_INTERVAL:
+                break
+            before = now
+        return loop.time() - started
 
     def worker_rss_mib(self) -> list[WorkerMemory]:
         """Resident memory of each worker process (the children of the server's master)

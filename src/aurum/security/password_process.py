@@ -169,9 +169,10 @@ def main() -> None:
     parser.add_argument("--parallelism", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     args = parser.parse_args()
-    # The service stops this process by closing stdin; Ctrl-C in a terminal reaches the
-    # whole process group, and the parent is the one to handle it.
+    # The service stops this process by closing stdin. Ctrl-C in a terminal, or a stop
+    # signal sent to the whole process group, is for the parent to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted
         # hashing takes only the CPU that the service's own processes leave idle
         os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)

@@ -92,11 +92,13 @@ class UserService:
         email queued. Usernames are public, so a taken one is still a 409.
         """
         self.check_password_rules(data.password, username=data.username, email=data.email)
+        # Hashed first, so the request's transaction (and, on SQLite, the write lock) is
+        # not held for the tens of milliseconds a hash takes.
+        password_hash = await self.passwords.hash(data.password)
         await self._check_available(username=data.username, email=None)
         location = await self.locations.resolve(
             Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
         )
-        password_hash = await self.passwords.hash(data.password)
         created = await self.users.add_unless_taken(
             username=data.username,
             email=data.email,
