@@ -137,6 +137,7 @@ async def test_hashing_runs_in_a_low_priority_process(accounts: Accounts, state:
     assert pid is not None
     assert pid != os.getpid()
     assert os.getpriority(os.PRIO_PROCESS, pid) == 19
+    assert os.sched_getscheduler(pid) == os.SCHED_IDLE
 
 
 async def test_a_dead_hashing_process_is_replaced(accounts: Accounts, state: AppState) -> None:

@@ -162,6 +162,17 @@ def serve(hashing: Hashing, threads: int, source: BinaryIO, sink: BinaryIO, trim
             executor.submit(handle, line)
 
 
+def _lowest_priority() -> None:
+    """Hashing takes only the CPU that the service's own processes leave idle.
+
+    SCHED_IDLE where Linux offers it: any other task that wakes up runs at once, where a
+    nice 19 task still gets its small share of each scheduling period first. Threads
+    started afterwards inherit the policy."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted
+        os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-cost", type=int, required=True)
@@ -173,9 +184,7 @@ def main() -> None:
     # signal sent to the whole process group, is for the parent to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted
-        # hashing takes only the CPU that the service's own processes leave idle
-        os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)
+    _lowest_priority()
     release_memory = _tune_malloc()  # before any thread or buffer exists
     hashing = Hashing(
         time_cost=args.time_cost, memory_cost=args.memory_cost, parallelism=args.parallelism
