@@ -36,6 +36,14 @@ async def stored_hash(state: AppState, username: str) -> str:
         return user.password_hash
 
 
+async def assert_sign_in_refused(accounts: Accounts, username: str, password: str) -> None:
+    response = await accounts.client.post(
+        "/api/v1/token", data={"username": username, "password": password}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_credentials"
+
+
 async def test_new_hashes_are_argon2id(accounts: Accounts, state: AppState) -> None:
     await accounts.register("juan")
     assert (await stored_hash(state, "juan")).startswith("$argon2id$")
@@ -58,11 +66,7 @@ async def test_bcrypt_never_truncates_a_long_password(accounts: Accounts, state:
     long_password = "p" * 100
     truncated_hash = bcrypt.hashpw(long_password[:72].encode(), bcrypt.gensalt(rounds=4))
     await set_hash(state, "juan", truncated_hash.decode())
-    response = await accounts.client.post(
-        "/api/v1/token", data={"username": "juan", "password": long_password}
-    )
-    assert response.status_code == 401
-    assert response.json()["error"] == "invalid_credentials"
+    await assert_sign_in_refused(accounts, "juan", long_password)
 
 
 async def test_hashing_does_not_block_the_event_loop(make_app: AppFactory) -> None:
@@ -178,11 +182,7 @@ async def test_an_unreadable_stored_hash_refuses_the_password(
 ) -> None:
     await accounts.register("juan")
     await set_hash(state, "juan", "not-a-password-hash")
-    response = await accounts.client.post(
-        "/api/v1/token", data={"username": "juan", "password": PASSWORD}
-    )
-    assert response.status_code == 401
-    assert response.json()["error"] == "invalid_credentials"
+    await assert_sign_in_refused(accounts, "juan", PASSWORD)
 
 
 async def test_an_idle_hashing_process_gives_its_buffers_back(make_app: AppFactory) -> None:
