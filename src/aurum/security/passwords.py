@@ -91,9 +91,10 @@ class PasswordHasher:
 
     async def _call(self, request: dict[str, Any]) -> dict[str, Any]:
         process = await self._running()
+        pending = self._pending  # this process's: a replacement gets a dict of its own
         request_id = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = future
+        pending[request_id] = future
         line = json.dumps({"id": request_id, **request}).encode() + b"\n"
         try:
             assert process.stdin is not None  # noqa: S101 - started with a pipe
@@ -103,7 +104,7 @@ class PasswordHasher:
         except (ConnectionError, RuntimeError) as exc:
             raise PasswordHashingUnavailable from exc
         finally:
-            self._pending.pop(request_id, None)
+            pending.pop(request_id, None)
         if "error" in reply:
             msg = f"password hashing failed: {reply['error']}"
             raise RuntimeError(msg)
@@ -130,21 +131,26 @@ class PasswordHasher:
         if not ready:
             await process.wait()
             raise PasswordHashingUnavailable
-        self._reader = asyncio.create_task(self._read_replies(process))
+        self._pending = {}
+        self._reader = asyncio.create_task(self._read_replies(process, self._pending))
         return process
 
-    async def _read_replies(self, process: asyncio.subprocess.Process) -> None:
+    async def _read_replies(
+        self,
+        process: asyncio.subprocess.Process,
+        pending: dict[int, asyncio.Future[dict[str, Any]]],
+    ) -> None:
         assert process.stdout is not None  # noqa: S101 - started with a pipe
         try:
             while line := await process.stdout.readline():
                 reply: dict[str, Any] = json.loads(line)
-                future = self._pending.get(reply["id"])
+                future = pending.get(reply["id"])
                 if future is not None and not future.done():
                     future.set_result(reply)
         finally:  # the child exited: nothing more will be answered
             if self._process is process:  # not closing: it died
                 logger.warning("the password hashing process exited; it starts again on use")
                 self._process = None
-            for future in self._pending.values():
+            for future in pending.values():
                 if not future.done():
                     future.set_exception(ConnectionResetError("the hashing process exited"))
