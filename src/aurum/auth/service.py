@@ -88,8 +88,9 @@ class AuthService:
         if check.new_hash is not None:
             user.password_hash = check.new_hash
             await self.users.session.flush()
-        assert found is not None  # noqa: S101 - user is not None
-        return LoginAccount(user=user, has_second_factor=found.has_second_factor)
+        return LoginAccount(
+            user=user, has_second_factor=found is not None and found.has_second_factor
+        )
 
     async def _record_failure(
         self, user: User | None, attempt: Attempt, *, valid_password: bool

@@ -67,19 +67,21 @@ class Hashing:
 
     def _verify(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
         if stored_hash is None:
-            self._context.verify(password, self._dummy_hash)
-            return False, None
+            return self._refuse(password)
         if self._bcrypt.identify(stored_hash) and len(password.encode()) > BCRYPT_MAX_BYTES:
             # bcrypt only ever saw 72 bytes; accepting a longer password would mean
             # truncating it silently. Such accounts reset their password instead.
-            self._context.verify(password, self._dummy_hash)
-            return False, None
+            return self._refuse(password)
         try:
             valid, new_hash = self._context.verify_and_update(password, stored_hash)
         except UnknownHashError:  # not a hash we can check: no password matches it
-            self._context.verify(password, self._dummy_hash)
-            return False, None
+            return self._refuse(password)
         return valid, new_hash if valid else None
+
+    def _refuse(self, password: str) -> tuple[bool, None]:
+        """No match, after the same work as a wrong password."""
+        self._context.verify(password, self._dummy_hash)
+        return False, None
 
 
 def _tune_malloc() -> Callable[[], object]:
@@ -128,15 +130,15 @@ class IdleTrim:
             self._changed.notify()
 
     def run(self) -> None:
-        with self._changed:
-            while True:
+        while True:
+            with self._changed:
                 self._changed.wait_for(lambda: self._holding and self._in_flight == 0)
                 quiet_for = time.monotonic() - self._last_finished
                 if quiet_for < self._idle_seconds:
                     self._changed.wait(self._idle_seconds - quiet_for)
                     continue
-                self._release_memory()
                 self._holding = False
+            self._release_memory()  # outside the lock: a new request need not wait
 
 
 def serve(hashing: Hashing, threads: int, source: BinaryIO, sink: BinaryIO, trim: IdleTrim) -> None:
@@ -144,16 +146,18 @@ def serve(hashing: Hashing, threads: int, source: BinaryIO, sink: BinaryIO, trim
     write_lock = threading.Lock()
 
     def handle(line: bytes) -> None:
-        request: dict[str, Any] = json.loads(line)
         try:
-            reply = {"id": request["id"], **hashing.answer(request)}
-        except Exception as exc:  # reported to the caller by name, never with the password
-            reply = {"id": request["id"], "error": type(exc).__name__}
-        data = json.dumps(reply).encode() + b"\n"
-        with write_lock:
-            sink.write(data)
-            sink.flush()
-        trim.finished()
+            request: dict[str, Any] = json.loads(line)
+            try:
+                reply = {"id": request["id"], **hashing.answer(request)}
+            except Exception as exc:  # reported to the caller by name, never the password
+                reply = {"id": request["id"], "error": type(exc).__name__}
+            data = json.dumps(reply).encode() + b"\n"
+            with write_lock:
+                sink.write(data)
+                sink.flush()
+        finally:
+            trim.finished()
 
     threading.Thread(target=trim.run, name="aurum-hash-trim", daemon=True).start()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="aurum-hash") as executor:
