@@ -1,8 +1,12 @@
-"""`aurum serve`: proxies' headers under Granian, hashing threads shared among workers."""
+"""`aurum serve`: proxies' headers under Granian, hashing threads shared among workers,
+the garbage collector of a worker."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -12,7 +16,7 @@ from sqlalchemy import select
 
 from aurum.config import get_settings
 from aurum.models.auth_session import AuthSession
-from aurum.server import behind_proxy, share_hashing_threads
+from aurum.server import GC_YOUNG_THRESHOLD, behind_proxy, share_hashing_threads
 from tests.conftest import Accounts
 
 
@@ -63,3 +67,17 @@ def test_an_explicit_hashing_thread_count_is_kept(environment: dict[str, str]) -
     environment["PASSWORD_HASH_THREADS"] = "3"
     share_hashing_threads(2)
     assert get_settings().password_hash_threads == 3
+
+
+def test_a_worker_freezes_what_building_the_app_created() -> None:
+    # In a process of its own: freezing is for the whole interpreter.
+    script = (
+        "import gc, json; from aurum.server import served_app; "
+        "served_app(); print(json.dumps([gc.get_freeze_count(), gc.get_threshold()]))"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    frozen, threshold = json.loads(result.stdout)
+    assert frozen > 50_000  # the modules, the routes, the models
+    assert threshold[0] == GC_YOUNG_THRESHOLD
