@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import jwt
 import pytest
+from sqlalchemy import delete, func, select
 
 from aurum.app_state import AppState
+from aurum.models.audit_event import AuditEvent
+from aurum.models.auth_session import AuthSession, RefreshToken
+from aurum.models.user import User
+from aurum.security.opaque_tokens import token_digest
+from aurum.security.passwords import Verification
 from tests.conftest import PASSWORD, Accounts
 
 TOKEN = "/api/v1/token"
@@ -33,6 +41,52 @@ async def test_login_returns_bearer_tokens(accounts: Accounts, state: AppState) 
     assert claims["typ"] == "access"
     assert {"iss", "aud", "sub", "exp", "iat", "jti", "sid"} <= claims.keys()
     assert claims["exp"] - claims["iat"] == 30 * 60
+
+
+async def test_a_sign_in_writes_its_session_token_and_event_together(
+    accounts: Accounts, state: AppState
+) -> None:
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    sid = jwt.decode(tokens["access_token"], options={"verify_signature": False})["sid"]
+    async with state.sessionmaker() as db:
+        auth_session = await db.get(AuthSession, uuid.UUID(sid))
+        token = await db.scalar(
+            select(RefreshToken).where(
+                RefreshToken.token_hash == token_digest(tokens["refresh_token"])
+            )
+        )
+        events = (
+            await db.scalars(select(AuditEvent).where(AuditEvent.event_type == "sign_in.succeeded"))
+        ).all()
+    assert auth_session is not None
+    assert auth_session.revoked_at is None
+    assert auth_session.user_agent == "python-httpx/" + httpx.__version__
+    assert token is not None
+    assert token.session_id == auth_session.id
+    assert token.used_at is None
+    assert [event.details["session_id"] for event in events] == [sid]
+    assert events[0].subject_id == auth_session.user_id
+
+
+async def test_an_account_deleted_while_its_password_is_checked_is_refused(
+    accounts: Accounts, state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await accounts.register("juan")
+    check = state.passwords.verify
+
+    async def verify_then_delete(password: str, stored_hash: str | None) -> Verification:
+        verification = await check(password, stored_hash)
+        async with state.sessionmaker() as db, db.begin():
+            await db.execute(delete(User).where(User.username == "juan"))
+        return verification
+
+    monkeypatch.setattr(state.passwords, "verify", verify_then_delete)
+    response = await accounts.client.post(TOKEN, data={"username": "juan", "password": PASSWORD})
+    assert response.status_code == 401, response.text
+    assert response.json()["error"] == "invalid_credentials"
+    async with state.sessionmaker() as db:
+        assert await db.scalar(select(func.count()).select_from(AuthSession)) == 0
 
 
 async def test_login_by_email_any_case(accounts: Accounts) -> None:

@@ -67,17 +67,31 @@ class AuditLog:
     ) -> AuditEvent:
         """Add one event. `actor_id` did it; `subject_id` is the account it concerns."""
         event = AuditEvent(
-            id=uuid.uuid4(),
-            occurred_at=utcnow(),
-            event_type=str(event_type),
-            actor_id=actor_id,
-            subject_id=subject_id,
-            ip_address=self.client.ip_address if self.client else None,
-            user_agent=((self.client.user_agent or "")[:512] or None) if self.client else None,
-            details=_clean(details or {}),
+            **self.entry(event_type, actor_id=actor_id, subject_id=subject_id, details=details)
         )
         await self.events.add(event)
         return event
+
+    def entry(
+        self,
+        event_type: AuditEventType | str,
+        *,
+        actor_id: uuid.UUID | None = None,
+        subject_id: uuid.UUID | None = None,
+        details: Mapping[str, DetailValue] | None = None,
+    ) -> dict[str, object]:
+        """The row of one event, for a statement that writes it along with what it
+        describes (every column, so a statement built once can take it)."""
+        return {
+            "id": uuid.uuid4(),
+            "occurred_at": utcnow(),
+            "event_type": str(event_type),
+            "actor_id": actor_id,
+            "subject_id": subject_id,
+            "ip_address": self.client.ip_address if self.client else None,
+            "user_agent": ((self.client.user_agent or "")[:512] or None) if self.client else None,
+            "details": _clean(details or {}),
+        }
 
     async def list_page(
         self, where: AuditFilter, *, limit: int, cursor: str | None

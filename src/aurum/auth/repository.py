@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, exists, false, insert, select, update
+from sqlalchemy import BindParameter, Table, bindparam, exists, false, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.db.base import utcnow
+from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.user import User
 
@@ -25,6 +27,7 @@ _FIND_REFRESH_TOKEN = (
     .where(RefreshToken.token_hash == bindparam("token_hash"))
 )
 _INSERT_REFRESH_TOKEN = insert(_REFRESH_TOKENS)
+_INSERT_SESSION = insert(_SESSIONS)
 
 # The token's session can still be refreshed: not revoked, opened by the same client (or
 # by none), not past its absolute or idle expiry, its user not disabled.
@@ -79,6 +82,35 @@ _ADDED = (
 )
 _ROTATE_REFRESH_TOKEN = select(_TOUCHED.c.id, _TOUCHED.c.user_id, _TOUCHED.c.scope).add_cte(_ADDED)
 
+_AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
+_INSERT_AUDIT_EVENT = insert(_AUDIT_EVENTS)
+
+
+def _row_params(table: Table, prefix: str) -> dict[str, BindParameter[object]]:
+    return {c.name: bindparam(prefix + c.name, type_=c.type) for c in table.c}
+
+
+# A sign-in on PostgreSQL: the session, its first refresh token and the audit event in one
+# statement (atomic on its own, so it needs no transaction around it).
+_NEW_SESSION = insert(_SESSIONS).values(_row_params(_SESSIONS, "s_")).returning(_SESSIONS.c.id)
+_OPENED = _NEW_SESSION.cte("opened")
+_FIRST_TOKEN = (
+    insert(_REFRESH_TOKENS)
+    .from_select(
+        ["id", "session_id", "token_hash", "created_at"],
+        select(
+            bindparam("t_id", type_=_REFRESH_TOKENS.c.id.type),
+            _OPENED.c.id,
+            bindparam("t_token_hash", type_=_REFRESH_TOKENS.c.token_hash.type),
+            bindparam("t_created_at", type_=_REFRESH_TOKENS.c.created_at.type),
+        ),
+    )
+    .cte("first_token")
+)
+_OPEN_SESSION = (
+    insert(_AUDIT_EVENTS).values(_row_params(_AUDIT_EVENTS, "a_")).add_cte(_OPENED, _FIRST_TOKEN)
+)
+
 
 class Rotated(NamedTuple):
     """The session a refresh token was rotated in, and what its access token carries."""
@@ -95,10 +127,23 @@ class SessionRepository:
     async def get(self, session_id: uuid.UUID) -> AuthSession | None:
         return await self.session.get(AuthSession, session_id)
 
-    async def add(self, auth_session: AuthSession, token_hash: str) -> None:
-        self.session.add(auth_session)
-        await self.session.flush()
-        await self.add_refresh_token(auth_session.id, token_hash)
+    async def open(
+        self, auth_session: Mapping[str, object], token_hash: str, event: Mapping[str, object]
+    ) -> None:
+        """A new session (every column), its first refresh token and the sign-in's event."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            params = {f"s_{name}": value for name, value in auth_session.items()}
+            params |= {f"a_{name}": value for name, value in event.items()}
+            params |= {
+                "t_id": uuid.uuid4(),
+                "t_token_hash": token_hash,
+                "t_created_at": auth_session["created_at"],
+            }
+            await self.session.execute(_OPEN_SESSION, params)
+            return
+        await self.session.execute(_INSERT_SESSION, auth_session)
+        await self.add_refresh_token(cast("uuid.UUID", auth_session["id"]), token_hash)
+        await self.session.execute(_INSERT_AUDIT_EVENT, event)
 
     async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
         await self.session.execute(

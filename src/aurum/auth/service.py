@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.errors import SignInFailed
+from aurum.auth.errors import InvalidCredentials, SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
 from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import MfaRequired, TokenResponse
@@ -17,7 +20,6 @@ from aurum.auth.token_pair import token_pair
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
-from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
 from aurum.rate_limits.limiter import RateLimiter
 from aurum.rate_limits.login_throttle import Attempt, LoginThrottle
@@ -54,6 +56,7 @@ class AuthService:
         limiter: RateLimiter,
         lookup: LoginLookup,
         second_factor: SecondFactor | None = None,
+        autocommit: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.users = users
         self.sessions = sessions
@@ -64,6 +67,7 @@ class AuthService:
         self.lookup = lookup
         self.audit = audit
         self.limiter = limiter
+        self.autocommit = autocommit  # sessions outside any transaction (see start_session)
         self.throttle = LoginThrottle(limiter, settings)
 
     async def authenticate(
@@ -118,7 +122,7 @@ class AuthService:
         account = await self.authenticate(login, password, client)
         if account.has_second_factor and self.second_factor is not None:
             return await self.second_factor.challenge(account.user)
-        return await self.start_session(account.user, client)
+        return await self.start_session(account.user, client, alone=True)
 
     async def start_session(
         self,
@@ -128,39 +132,64 @@ class AuthService:
         client_id: str | None = None,
         scope: str = "",
         second_factor: str | None = None,
+        alone: bool = False,
     ) -> TokenResponse:
         """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens.
 
         `client_id` and `scope` when it comes through an OAuth client; `second_factor`
-        names the one that completed a two-step sign-in (`totp`, `recovery_code`)."""
+        names the one that completed a two-step sign-in (`totp`, `recovery_code`).
+        `alone`: nothing else in the request's transaction must be kept or dropped with
+        the session, so on PostgreSQL the one statement that opens it runs outside that
+        transaction (without a BEGIN and a COMMIT around it)."""
         now = utcnow()
         refresh_token = new_token()
-        auth_session = AuthSession(
-            id=uuid.uuid4(),
-            user_id=user.id,
-            created_at=now,
-            last_used_at=now,
-            expires_at=now + timedelta(days=self.settings.refresh_token_expire_days),
-            user_agent=(client.user_agent or "")[:512] or None,
-            ip_address=client.ip_address,
-            client_id=client_id,
-            scope=scope or None,
-        )
-        await self.sessions.add(auth_session, token_digest(refresh_token))
-        details = {"session_id": str(auth_session.id)}
+        session_id = uuid.uuid4()
+        auth_session: dict[str, object] = {
+            "id": session_id,
+            "user_id": user.id,
+            "created_at": now,
+            "last_used_at": now,
+            "expires_at": now + timedelta(days=self.settings.refresh_token_expire_days),
+            "revoked_at": None,
+            "revoked_reason": None,
+            "user_agent": (client.user_agent or "")[:512] or None,
+            "ip_address": client.ip_address,
+            "client_id": client_id,
+            "scope": scope or None,
+        }
+        details = {"session_id": str(session_id)}
         if second_factor is not None:
             details["second_factor"] = second_factor
-        await self.audit.record(
+        event = self.audit.entry(
             AuditEventType.SIGN_IN_SUCCEEDED, actor_id=user.id, subject_id=user.id, details=details
         )
+        await self._open(auth_session, token_digest(refresh_token), event, alone=alone)
         return token_pair(
             self.access_tokens,
             user_id=user.id,
-            session_id=auth_session.id,
-            scope=auth_session.scope,
-            client_id=auth_session.client_id,
+            session_id=session_id,
+            scope=scope or None,
+            client_id=client_id,
             refresh_token=refresh_token,
         )
+
+    async def _open(
+        self,
+        auth_session: dict[str, object],
+        token_hash: str,
+        event: dict[str, object],
+        *,
+        alone: bool,
+    ) -> None:
+        postgresql = self.sessions.session.get_bind().dialect.name == "postgresql"
+        try:
+            if not (alone and postgresql and self.autocommit is not None):
+                await self.sessions.open(auth_session, token_hash, event)
+                return
+            async with self.autocommit() as db:
+                await SessionRepository(db).open(auth_session, token_hash, event)
+        except IntegrityError as exc:  # the account was deleted while its password was checked
+            raise InvalidCredentials from exc
 
     async def logout(self, *, access_token: str | None, refresh_token: str | None) -> None:
         if refresh_token:
