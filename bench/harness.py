@@ -155,10 +155,12 @@ async def references(options: Options, dsn: str, report: Report) -> None:
         key = "R1" if server == options.server else f"R1/{server}"
         result = await measure_r1(options.load, server, options.workers, options.logs)
         report.rows.append(Row(key, f"bare Starlette JSON ({server})", result))
-    progress("R2")
     ids = await database.user_ids(dsn, TOKENS)
-    result = await measure_r2(options.load, options.server, options.workers, dsn, ids, options.logs)
-    report.rows.append(Row("R2", "Starlette + EdDSA JWT + asyncpg row", result))
+    for server in servers_to_run(options):
+        progress(f"R2 under {server}")
+        key = "R2" if server == options.server else f"R2/{server}"
+        result = await measure_r2(options.load, server, options.workers, dsn, ids, options.logs)
+        report.rows.append(Row(key, f"Starlette + EdDSA JWT + asyncpg row ({server})", result))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVERS = ("granian", "uvicorn")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-DEFAULT_SERVER = "granian"  # what `aurum serve` uses unless told otherwise
+DEFAULT_SERVER = "uvicorn"  # what `aurum serve` uses unless told otherwise
 
 
 def cores() -> int:

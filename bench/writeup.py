@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.hash_bound import HashBound
 from bench.report import Report, markdown
+from bench.servers import SERVERS
 
 SMOKE = (
     "**This is a smoke run (`bench/run --quick`)**: short scenarios, fewer users, on a machine "
@@ -56,16 +57,18 @@ def explain(report: Report, bound: HashBound) -> None:
                 f"is the Argon2id hash ({hash_ms / spent:.0%}); by CPU alone the service "
                 f"would reach {hash_ms / spent:.2f} x R3."
             )
-    for key, label in (
-        ("S1/uvicorn", "S1"),
-        ("S2/uvicorn", "S2"),
-        ("S1/granian", "S1"),
-        ("S2/granian", "S2"),
-    ):
-        if key in rps and label in rps:
+    for other in SERVERS:
+        for label in ("S1", "S2"):
+            key = f"{label}/{other}"
+            if key in rps and label in rps:
+                report.notes.append(
+                    f"{label} under the other server ({other}): {rps[key]:,.0f} req/s "
+                    f"against {rps[label]:,.0f} with the chosen one."
+                )
+        if f"S2/{other}" in rps and f"R2/{other}" in rps and "S2" in rps and "R2" in rps:
             report.notes.append(
-                f"{label} under the other server ({key.split('/')[1]}): {rps[key]:,.0f} req/s "
-                f"against {rps[label]:,.0f} with the chosen one."
+                f"S2 / R2, each server against its own R2: {rps['S2'] / rps['R2']:.2f} with the "
+                f"chosen one, {rps[f'S2/{other}'] / rps[f'R2/{other}']:.2f} with {other}."
             )
 
 

@@ -48,7 +48,7 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
     server: Annotated[
         ServerKind, typer.Option(help="HTTP server (--reload always uses uvicorn).")
-    ] = ServerKind.GRANIAN,
+    ] = ServerKind.UVICORN,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Start the HTTP service."""

@@ -1,8 +1,9 @@
-"""The HTTP server behind `aurum serve`: Granian or Uvicorn, chosen by measurement.
+"""The HTTP server behind `aurum serve`: Uvicorn or Granian, chosen by measurement.
 
-Granian (a Rust HTTP server) is the default: in `bench/run` it serves the same app with
-fewer CPU cycles per request than Uvicorn with uvloop and httptools (docs/benchmarks.md).
-Uvicorn stays available, and serves `--reload` (development).
+Uvicorn (with uvloop and httptools) is the default: in `bench/run` it served Aurum's
+authenticated reads with fewer CPU cycles per request than Granian, and held the reads'
+tail latency better during a sign-in flood (docs/benchmarks.md). Granian stays
+available (`--server granian`).
 """
 
 from __future__ import annotations
