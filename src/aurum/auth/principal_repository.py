@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Column, Row, Select, bindparam, inspect, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Column, Select, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import make_transient_to_detached
 
+from aurum.db.reads import fetch_one
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
 
@@ -46,22 +46,11 @@ class PrincipalRepository:
 
     async def get_active_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> User | None:
         """The user, if the session the token names is still live; detached."""
-        values = {"user_id": user_id, "session_id": session_id}
-        try:
-            row = await self._fetch(values)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-            # A pooled connection had died (the database restarted; there is no pre-ping).
-            # SQLAlchemy has replaced the pool's connections, and a read can be repeated.
-            row = await self._fetch(values)
+        row = await fetch_one(
+            self.engine, _ACTIVE_USER, {"user_id": user_id, "session_id": session_id}
+        )
         if row is None:
             return None
         user = User(**{key: value for (key, _), value in zip(_COLUMNS, row, strict=True)})
         make_transient_to_detached(user)
         return user
-
-    async def _fetch(self, values: dict[str, uuid.UUID]) -> Row[Any] | None:
-        async with self.engine.connect() as connection:
-            row: Row[Any] | None = (await connection.execute(_ACTIVE_USER, values)).one_or_none()
-        return row

@@ -92,14 +92,3 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session on the autocommit pool, for endpoints that only read: each statement
-    runs on its own, with no BEGIN and COMMIT around it."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.aurum.read_sessionmaker
-    async with sessionmaker() as session:
-        yield session
-
-
-ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

@@ -8,13 +8,13 @@ from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.auth.repository import SessionRepository
-from aurum.db.session import ReadSessionDep, SessionDep
+from aurum.db.session import SessionDep
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
 from aurum.oauth.form import oauth_form
 from aurum.oauth.grants import GrantService
 from aurum.oauth.introspection import TokenIntrospection, TokenRevocation
-from aurum.oauth.repository import ClientRepository
+from aurum.oauth.repository import ClientRepository, IntrospectionReads
 from aurum.oauth.schemas import TokenRequest, TokenTypeHintRequest
 
 TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
@@ -33,18 +33,19 @@ async def get_grant_service(
     )
 
 
-async def get_token_introspection(db: ReadSessionDep, state: AppStateDep) -> TokenIntrospection:
+async def get_token_introspection(state: AppStateDep) -> TokenIntrospection:
     return TokenIntrospection(
-        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings
+        IntrospectionReads(state.read_engine),
+        state.read_sessionmaker,
+        state.access_tokens,
+        state.settings,
     )
 
 
 async def get_token_revocation(
     db: SessionDep, state: AppStateDep, audit: AuditLogDep
 ) -> TokenRevocation:
-    return TokenRevocation(
-        ClientRepository(db), SessionRepository(db), state.access_tokens, state.settings, audit
-    )
+    return TokenRevocation(ClientRepository(db), SessionRepository(db), state.access_tokens, audit)
 
 
 async def token_client(request: Request, form: TokenForm) -> ClientCredentials:

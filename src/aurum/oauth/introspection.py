@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.repository import SessionRepository
@@ -15,7 +17,7 @@ from aurum.models.user import User
 from aurum.oauth.client_auth import ClientCredentials, authenticate_client, check_client
 from aurum.oauth.errors import InvalidRequest, UnauthorizedClient
 from aurum.oauth.principal import is_service_token
-from aurum.oauth.repository import ClientRepository
+from aurum.oauth.repository import ClientRepository, IntrospectionReads
 from aurum.oauth.scopes import format_scope
 from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
 from aurum.security.opaque_tokens import token_digest
@@ -28,18 +30,29 @@ def _looks_like_jwt(token: str) -> bool:
     return token.count(".") == 2
 
 
+async def _decode(access_tokens: AccessTokenCodec, token: str) -> AccessClaims | None:
+    """The claims of one of our valid access tokens; None for anything else."""
+    if not _looks_like_jwt(token):
+        return None
+    try:
+        return await access_tokens.decode(token)
+    except TokenRejected:
+        return None
+
+
 class TokenIntrospection:
-    """Reads only: it runs on autocommit connections, outside any transaction."""
+    """Reads only, outside any transaction: an access token costs one autocommit round
+    trip (the caller and the token's session or client in one statement)."""
 
     def __init__(
         self,
-        clients: ClientRepository,
-        sessions: SessionRepository,
+        reads: IntrospectionReads,
+        read_sessionmaker: async_sessionmaker[AsyncSession],
         access_tokens: AccessTokenCodec,
         settings: Settings,
     ) -> None:
-        self.clients = clients
-        self.sessions = sessions
+        self.reads = reads
+        self.read_sessionmaker = read_sessionmaker
         self.access_tokens = access_tokens
         self.settings = settings
 
@@ -49,50 +62,42 @@ class TokenIntrospection:
         """The token's claims if it is active; only `{"active": false}` otherwise."""
         if token is None:
             raise InvalidRequest
-        claims = await self._decode(token)
+        claims = await _decode(self.access_tokens, token)
         if claims is not None and is_service_token(claims):
             return await self._service_token(credentials, claims)
         if claims is not None and claims.session_id is not None:
             return await self._user_token(credentials, claims)
-        await authenticate_client(self.clients, credentials)
-        if claims is None and not _looks_like_jwt(token):
-            return await self._refresh_token(token)
+        async with self.read_sessionmaker() as db:
+            await authenticate_client(ClientRepository(db), credentials)
+            if claims is None and not _looks_like_jwt(token):
+                return await self._refresh_token(SessionRepository(db), token)
         return INACTIVE
-
-    async def _decode(self, token: str) -> AccessClaims | None:
-        if not _looks_like_jwt(token):
-            return None
-        try:
-            return await self.access_tokens.decode(token)
-        except TokenRejected:
-            return None
 
     async def _user_token(
         self, credentials: ClientCredentials, claims: AccessClaims
     ) -> dict[str, object]:
         assert claims.session_id is not None  # noqa: S101 - checked by the caller
-        found = await self.clients.caller_and_session(credentials.client_id, claims.session_id)
+        found = await self.reads.caller_and_session(credentials.client_id, claims.session_id)
         check_client(found[0] if found else None, credentials)
         assert found is not None  # noqa: S101 - check_client raised otherwise
-        _, auth_session, user = found
-        if auth_session is None or user is None or user.disabled or str(user.id) != claims.subject:
+        holder = found[1]
+        if holder is None or holder.disabled or str(holder.user_id) != claims.subject:
             return INACTIVE
-        return self._access_claims(claims, username=user.username)
+        return self._access_claims(claims, username=holder.username)
 
     async def _service_token(
         self, credentials: ClientCredentials, claims: AccessClaims
     ) -> dict[str, object]:
         assert claims.client_id is not None  # noqa: S101 - a service token names its client
-        found = await self.clients.caller_and_service_client(
+        found = await self.reads.caller_and_service_client(
             credentials.client_id, claims.client_id, claims.jti
         )
         check_client(found[0] if found else None, credentials)
         assert found is not None  # noqa: S101 - check_client raised otherwise
-        owner = found[1]
-        if owner is None:
+        scopes = found[1]
+        if scopes is None:
             return INACTIVE
-        scope = claims.scope & frozenset(owner.scopes)
-        return self._access_claims(claims, scope=scope)
+        return self._access_claims(claims, scope=claims.scope & frozenset(scopes))
 
     def _access_claims(
         self,
@@ -112,8 +117,8 @@ class TokenIntrospection:
         }
         return {name: value for name, value in response.items() if value is not None}
 
-    async def _refresh_token(self, token: str) -> dict[str, object]:
-        found = await self.sessions.find_refresh_token(token_digest(token))
+    async def _refresh_token(self, sessions: SessionRepository, token: str) -> dict[str, object]:
+        found = await sessions.find_refresh_token(token_digest(token))
         if found is None:
             return INACTIVE
         refresh_token, auth_session, user = found
@@ -148,7 +153,7 @@ class TokenIntrospection:
         return {name: value for name, value in response.items() if value is not None}
 
 
-class TokenRevocation(TokenIntrospection):
+class TokenRevocation:
     """RFC 7009: ends sessions and service tokens, in the request's transaction."""
 
     def __init__(
@@ -156,10 +161,11 @@ class TokenRevocation(TokenIntrospection):
         clients: ClientRepository,
         sessions: SessionRepository,
         access_tokens: AccessTokenCodec,
-        settings: Settings,
         audit: AuditLog,
     ) -> None:
-        super().__init__(clients, sessions, access_tokens, settings)
+        self.clients = clients
+        self.sessions = sessions
+        self.access_tokens = access_tokens
         self.audit = audit
 
     async def revoke(self, credentials: ClientCredentials, token: str | None) -> None:
@@ -167,7 +173,7 @@ class TokenRevocation(TokenIntrospection):
         if token is None:
             raise InvalidRequest
         client = await authenticate_client(self.clients, credentials)
-        claims = await self._decode(token)
+        claims = await _decode(self.access_tokens, token)
         if claims is not None and is_service_token(claims):
             if claims.client_id != client.client_id:
                 raise UnauthorizedClient

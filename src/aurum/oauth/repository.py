@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import aliased
 
 from aurum.db.base import utcnow
+from aurum.db.reads import fetch_one
 from aurum.models.auth_session import AuthSession
 from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.user import User
 
-# Introspection statements, built once (building one costs more than running it).
+# Introspection statements, built once (building one costs more than running it). Only
+# the columns introspection needs: no ORM objects on this hot path.
 _OWNER = aliased(OAuthClient)
 _CALLER_AND_SESSION = (
-    select(OAuthClient, AuthSession, User)
+    select(OAuthClient.secret_hash, OAuthClient.disabled, User.id, User.username, User.disabled)
     .select_from(OAuthClient)
     .outerjoin(
         AuthSession,
@@ -29,7 +32,7 @@ _CALLER_AND_SESSION = (
     .where(OAuthClient.client_id == bindparam("caller_id"))
 )
 _CALLER_AND_SERVICE_CLIENT = (
-    select(OAuthClient, _OWNER)
+    select(OAuthClient.secret_hash, OAuthClient.disabled, _OWNER.id, _OWNER.scopes)
     .select_from(OAuthClient)
     .outerjoin(
         _OWNER,
@@ -89,22 +92,6 @@ class ClientRepository:
             )
         )
 
-    async def caller_and_session(
-        self, caller_id: str, session_id: uuid.UUID
-    ) -> tuple[OAuthClient, AuthSession | None, User | None] | None:
-        """Introspection of a user token in one round trip: the caller, the live session."""
-        values = {"caller_id": caller_id, "session_id": session_id}
-        row = (await self.session.execute(_CALLER_AND_SESSION, values)).one_or_none()
-        return None if row is None else (row[0], row[1], row[2])
-
-    async def caller_and_service_client(
-        self, caller_id: str, client_id: str, jti: str
-    ) -> tuple[OAuthClient, OAuthClient | None] | None:
-        """Introspection of a service token in one round trip: the caller, the live client."""
-        values = {"caller_id": caller_id, "client_id": client_id, "jti": jti}
-        row = (await self.session.execute(_CALLER_AND_SERVICE_CLIENT, values)).one_or_none()
-        return None if row is None else (row[0], row[1])
-
     async def revoke_token(self, jti: str, client_id: str, expires_at: datetime) -> bool:
         """Record a revoked service token (idempotent: False if it already was); forget
         those that expired anyway."""
@@ -117,3 +104,48 @@ class ClientRepository:
             insert(TokenRevocation).values(**values).on_conflict_do_nothing(index_elements=["jti"])
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+
+class CallerSecret(NamedTuple):
+    """What authenticating a client needs of it."""
+
+    secret_hash: str
+    disabled: bool
+
+
+class SessionHolder(NamedTuple):
+    """The user of a live session."""
+
+    user_id: uuid.UUID
+    username: str
+    disabled: bool
+
+
+class IntrospectionReads:
+    """One autocommit round trip per introspected access token: the caller, and whether
+    what the token names is still live."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def caller_and_session(
+        self, caller_id: str, session_id: uuid.UUID
+    ) -> tuple[CallerSecret, SessionHolder | None] | None:
+        values = {"caller_id": caller_id, "session_id": session_id}
+        row = await fetch_one(self.engine, _CALLER_AND_SESSION, values)
+        if row is None:
+            return None
+        holder = None if row[2] is None else SessionHolder(row[2], row[3], row[4])
+        return CallerSecret(row[0], row[1]), holder
+
+    async def caller_and_service_client(
+        self, caller_id: str, client_id: str, jti: str
+    ) -> tuple[CallerSecret, list[str] | None] | None:
+        """The caller, and the scopes of the token's client while it is enabled and the
+        token not revoked."""
+        values = {"caller_id": caller_id, "client_id": client_id, "jti": jti}
+        row = await fetch_one(self.engine, _CALLER_AND_SERVICE_CLIENT, values)
+        if row is None:
+            return None
+        scopes: list[str] | None = None if row[2] is None else list(row[3])
+        return CallerSecret(row[0], row[1]), scopes
