@@ -129,7 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
         )
     app.include_router(system_router)
+    # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(oauth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(sso_router, prefix=API_PREFIX)
     app.include_router(account_email_router, prefix=API_PREFIX)
@@ -138,7 +140,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mfa_admin_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(discovery_router)
-    app.include_router(oauth_router, prefix=API_PREFIX)
     app.include_router(oauth_clients_router, prefix=API_PREFIX)
     app.include_router(sessions_router, prefix=API_PREFIX)
     app.include_router(catalogs_router, prefix=API_PREFIX)
