@@ -18,22 +18,41 @@ SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 @contextmanager
 def statements(state: AppState) -> Iterator[list[str]]:
+    """Every statement sent: through SQLAlchemy, and (PostgreSQL's hot reads) by asyncpg
+    itself on a pooled connection."""
     seen: list[str] = []
+    drivers: list[Any] = []
 
-    def record(*args: Any) -> None:
-        statement = str(args[2]).lstrip().upper()
+    def statement_seen(sql: str) -> None:
+        statement = sql.lstrip().upper()
         # The periodic key reload runs beside requests; it is not part of them.
         if statement.startswith(SQL) and "SIGNING_KEYS" not in statement:
             seen.append(statement.split()[0])
 
+    def record(*args: Any) -> None:
+        statement_seen(str(args[2]))
+
+    def logged(query: Any) -> None:
+        statement_seen(query.query)
+
+    def checkout(dbapi_connection: Any, *_: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if hasattr(driver, "add_query_logger"):  # asyncpg
+            driver.add_query_logger(logged)
+            drivers.append(driver)
+
     engines = [state.engine.sync_engine, state.read_engine.sync_engine]
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "checkout", checkout)
     try:
         yield seen
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "checkout", checkout)
+        for driver in drivers:
+            driver.remove_query_logger(logged)
 
 
 async def test_a_users_request_is_one_query(

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.models.audit_event import AuditEvent
+
+# Events are written on most requests that change something: a statement built once, not
+# an object through the ORM's unit of work.
+_INSERT_EVENT = insert(cast("Table", AuditEvent.__table__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +31,9 @@ class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, event: AuditEvent) -> None:
-        self.session.add(event)
-        await self.session.flush()
+    async def add(self, event: Mapping[str, object]) -> None:
+        """One event's row (`AuditLog.entry`), inserted at once."""
+        await self.session.execute(_INSERT_EVENT, event)
 
     async def list_page(
         self,

@@ -64,13 +64,11 @@ class AuditLog:
         actor_id: uuid.UUID | None = None,
         subject_id: uuid.UUID | None = None,
         details: Mapping[str, DetailValue] | None = None,
-    ) -> AuditEvent:
+    ) -> None:
         """Add one event. `actor_id` did it; `subject_id` is the account it concerns."""
-        event = AuditEvent(
-            **self.entry(event_type, actor_id=actor_id, subject_id=subject_id, details=details)
+        await self.events.add(
+            self.entry(event_type, actor_id=actor_id, subject_id=subject_id, details=details)
         )
-        await self.events.add(event)
-        return event
 
     def entry(
         self,

@@ -10,6 +10,7 @@ from typing import NamedTuple, cast
 from sqlalchemy import BindParameter, Table, bindparam, exists, false, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aurum.audit.repository import AuditRepository
 from aurum.db.base import utcnow
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
@@ -83,7 +84,6 @@ _ADDED = (
 _ROTATE_REFRESH_TOKEN = select(_TOUCHED.c.id, _TOUCHED.c.user_id, _TOUCHED.c.scope).add_cte(_ADDED)
 
 _AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
-_INSERT_AUDIT_EVENT = insert(_AUDIT_EVENTS)
 
 
 def _row_params(table: Table, prefix: str) -> dict[str, BindParameter[object]]:
@@ -143,7 +143,7 @@ class SessionRepository:
             return
         await self.session.execute(_INSERT_SESSION, auth_session)
         await self.add_refresh_token(cast("uuid.UUID", auth_session["id"]), token_hash)
-        await self.session.execute(_INSERT_AUDIT_EVENT, event)
+        await AuditRepository(self.session).add(event)
 
     async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
         await self.session.execute(

@@ -76,20 +76,20 @@ class AuthService:
         """The same error, after the same work, for unknown, wrong and disabled accounts.
 
         Failures are counted (and throttled) per account, known or not; see LoginThrottle.
-        The account's user belongs to the request's session.
+        The account's user is detached (attached to the request's session only to save a
+        new hash).
         """
         found = await self.lookup(login)
         user = found.user if found else None
         account = self.throttle.account(user.id.hex if user else None, login)
         attempt = await self.throttle.begin(account, client.ip_address if client else None)
         check = await self.passwords.verify(password, user.password_hash if user else None)
-        if user is not None:  # from here on, part of this request's unit of work
-            user = await self.users.session.merge(user, load=False)
         if user is None or not check.valid or user.disabled:
             await self._record_failure(user, attempt, valid_password=check.valid)
             raise SignInFailed
         await self.throttle.succeeded(attempt)
-        if check.new_hash is not None:
+        if check.new_hash is not None:  # hashed with older parameters: store the new hash
+            user = await self.users.session.merge(user, load=False)
             user.password_hash = check.new_hash
             await self.users.session.flush()
         return LoginAccount(

@@ -5,14 +5,46 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Insert, Select, Table, bindparam, exists, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
 from aurum.models.user import Role, User
+
+# Registration: every column it sets, in statements built once per dialect.
+PROFILE_COLUMNS = ("gender", "birth_date", "region_id", "province_id", "city_id")
+_REGISTRATION_COLUMNS = (
+    "id",
+    "username",
+    "email",
+    "full_name",
+    "password_hash",
+    "disabled",
+    "role",
+    "password_changed_at",
+    "created_at",
+    "updated_at",
+    *PROFILE_COLUMNS,
+)
+_USERS = cast("Table", User.__table__)
+
+
+def _registration(insert: Any) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, with `insert` of the dialect."""
+    values = {name: bindparam(name, type_=_USERS.c[name].type) for name in _REGISTRATION_COLUMNS}
+    statement: Insert = (
+        insert(_USERS).values(values).on_conflict_do_nothing().returning(_USERS.c.id)
+    )
+    return statement
+
+
+_REGISTER_PG = _registration(postgresql.insert)
+_REGISTER_SQLITE = _registration(sqlite.insert)
+_USERNAME_TAKEN = select(exists().where(func.lower(User.username) == bindparam("username")))
 
 
 class UserRepository:
@@ -62,29 +94,31 @@ class UserRepository:
 
         A taken key costs the same statement as a free one, and raises nothing.
         """
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        if unknown := profile.keys() - set(PROFILE_COLUMNS):
+            msg = f"not profile columns: {sorted(unknown)}"
+            raise ValueError(msg)
         now = utcnow()
-        statement = (
-            insert(User)
-            .values(
-                id=uuid.uuid4(),
-                username=username,
-                email=email,
-                full_name=full_name,
-                password_hash=password_hash,
-                disabled=False,
-                role=Role.USER,
-                password_changed_at=now,
-                created_at=now,
-                updated_at=now,
-                **profile,
-            )
-            .on_conflict_do_nothing()
-            .returning(User.id)
-        )
-        created: uuid.UUID | None = (await self.session.execute(statement)).scalar_one_or_none()
+        values = {
+            "id": uuid.uuid4(),
+            "username": username,
+            "email": email,
+            "full_name": full_name,
+            "password_hash": password_hash,
+            "disabled": False,
+            "role": Role.USER,
+            "password_changed_at": now,
+            "created_at": now,
+            "updated_at": now,
+            **{name: profile.get(name) for name in PROFILE_COLUMNS},  # unsent: NULL
+        }
+        dialect = self.session.get_bind().dialect.name
+        statement = _REGISTER_PG if dialect == "postgresql" else _REGISTER_SQLITE
+        created: uuid.UUID | None = (await self.session.execute(statement, values)).scalar()
         return created
+
+    async def username_taken(self, username: str) -> bool:
+        """Whether an account (in any letter case) has this username."""
+        return bool(await self.session.scalar(_USERNAME_TAKEN, {"username": username.lower()}))
 
     async def delete(self, user: User) -> None:
         await self.session.delete(user)

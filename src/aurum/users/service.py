@@ -88,14 +88,13 @@ class UserService:
         """Sign up. Whether the email was taken is not revealed: its owner is told instead.
 
         Both outcomes do the same work, so they also take the same time: one password hash,
-        one INSERT (which skips a taken address without an error), one SELECT, and one
-        email queued. Usernames are public, so a taken one is still a 409.
+        one INSERT (which skips a taken key without an error), one SELECT, one audit event
+        and one email queued. Usernames are public, so a taken one is still a 409.
         """
         self.check_password_rules(data.password, username=data.username, email=data.email)
         # Hashed first, so the request's transaction (and, on SQLite, the write lock) is
         # not held for the tens of milliseconds a hash takes.
         password_hash = await self.passwords.hash(data.password)
-        await self._check_available(username=data.username, email=None)
         location = await self.locations.resolve(
             Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
         )
@@ -106,9 +105,10 @@ class UserService:
             password_hash=password_hash,
             profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
         )
-        holder = await self.users.get_by_username(data.username)
-        if created is None and holder is not None:
-            raise UsernameTaken  # lost a race for the username
+        # On both paths (for a new account, its own row), so both do the same work.
+        username_taken = await self.users.username_taken(data.username)
+        if created is None and username_taken:
+            raise UsernameTaken
         # One audit row on either path, so both still do the same work.
         await self.audit.record(
             AuditEventType.USER_REGISTERED if created else AuditEventType.REGISTRATION_CONFLICT,
