@@ -23,16 +23,17 @@ class AccountTokenService:
         raw = new_token()
         now = utcnow()
         await self.tokens.add(
-            AccountToken(
-                id=uuid.uuid4(),
-                user_id=user.id,
-                purpose=purpose,
-                token_hash=token_digest(raw),
-                email=email,
-                created_at=now,
-                expires_at=now + ttl,
-                attempts=0,
-            )
+            {
+                "id": uuid.uuid4(),
+                "user_id": user.id,
+                "purpose": purpose,
+                "token_hash": token_digest(raw),
+                "email": email,
+                "created_at": now,
+                "expires_at": now + ttl,
+                "used_at": None,
+                "attempts": 0,
+            }
         )
         return raw
 

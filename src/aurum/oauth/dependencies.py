@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from aurum.app_state import AppStateDep
+from aurum.app_state import AppStateDep, app_state
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.auth.repository import SessionRepository
@@ -33,7 +33,8 @@ async def get_grant_service(
     )
 
 
-async def get_token_introspection(state: AppStateDep) -> TokenIntrospection:
+async def get_token_introspection(request: Request) -> TokenIntrospection:
+    state = app_state(request)
     return TokenIntrospection(
         IntrospectionReads(state.read_engine),
         state.read_sessionmaker,
