@@ -12,6 +12,7 @@ import jwt
 from sqlalchemy import event
 
 from aurum.app_state import AppState
+from aurum.auth.login_lookup import _BY_EMAIL, _BY_USERNAME
 from aurum.auth.principal_repository import _ACTIVE_USER
 from aurum.db.reads import fetch_one
 from aurum.oauth.repository import _CALLER_AND_SERVICE_CLIENT, _CALLER_AND_SESSION
@@ -57,6 +58,8 @@ async def test_hot_reads_return_what_sqlalchemy_returns(
     jti = unverified(await clients.service_token(service))["jti"]
     session = {"session_id": uuid.UUID(user["sid"])}
     cases = [
+        (_BY_USERNAME, {"login": "juan"}),
+        (_BY_EMAIL, {"login": "juan@example.com"}),
         (_ACTIVE_USER, {"user_id": uuid.UUID(user["sub"])} | session),
         (_CALLER_AND_SESSION, {"caller_id": service["client_id"]} | session),
         (

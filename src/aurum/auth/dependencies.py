@@ -148,7 +148,7 @@ async def get_auth_service(
         state.settings,
         audit=AuditLog(AuditRepository(db), client),
         limiter=state.rate_limiter,
-        lookup=LoginLookup(state.read_sessionmaker),
+        lookup=LoginLookup(state.read_engine),
         second_factor=MfaChallenger.for_session(db, state.settings),
         autocommit=state.read_sessionmaker,
     )

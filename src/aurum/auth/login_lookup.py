@@ -10,13 +10,15 @@ the account has a second factor, so a sign-in needs no other read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import undefer
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aurum.db.reads import fetch_one
 from aurum.models.mfa import TotpCredential
 from aurum.models.user import User
+from aurum.users.rows import USER_COLUMNS_WITH_PASSWORD, detached_user
 
 # Built once: sign-in runs them on every attempt (building costs more than running).
 _HAS_SECOND_FACTOR = (
@@ -26,8 +28,9 @@ _HAS_SECOND_FACTOR = (
 )
 
 
-def _account_where(condition: ColumnElement[bool]) -> Select[User, bool]:
-    return select(User, _HAS_SECOND_FACTOR).where(condition).options(undefer(User.password_hash))
+def _account_where(condition: ColumnElement[bool]) -> Select[Any]:
+    columns = (column for _, column in USER_COLUMNS_WITH_PASSWORD)
+    return select(*columns, _HAS_SECOND_FACTOR).where(condition)
 
 
 _BY_EMAIL = _account_where(User.email == bindparam("login"))
@@ -41,12 +44,15 @@ class LoginAccount:
 
 
 class LoginLookup:
-    def __init__(self, read_sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = read_sessionmaker
+    def __init__(self, read_engine: AsyncEngine) -> None:
+        self._engine = read_engine
 
     async def __call__(self, login: str) -> LoginAccount | None:
         """By username or email (case-insensitive)."""
         query = _BY_EMAIL if "@" in login else _BY_USERNAME
-        async with self._sessionmaker() as session:
-            row = (await session.execute(query, {"login": login.lower()})).one_or_none()
-        return None if row is None else LoginAccount(user=row[0], has_second_factor=row[1])
+        row = await fetch_one(self._engine, query, {"login": login.lower()})
+        if row is None:
+            return None
+        return LoginAccount(
+            user=detached_user(USER_COLUMNS_WITH_PASSWORD, row), has_second_factor=row[-1]
+        )

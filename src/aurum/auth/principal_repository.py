@@ -10,27 +10,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Column, Select, bindparam, inspect, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import make_transient_to_detached
 
 from aurum.db.reads import fetch_one
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
+from aurum.users.rows import USER_COLUMNS, detached_user
 
-
-def _loaded_columns() -> list[tuple[str, Column[Any]]]:
-    """(attribute, column) for every column a normal load of User fetches (not deferred)."""
-    return [
-        (prop.key, prop.columns[0])  # type: ignore[misc]
-        for prop in inspect(User).column_attrs
-        if not prop.deferred
-    ]
-
-
-_COLUMNS = _loaded_columns()
 _ACTIVE_USER: Select[Any] = (
-    select(*(column for _, column in _COLUMNS))
+    select(*(column for _, column in USER_COLUMNS))
     .join_from(User, AuthSession, AuthSession.user_id == User.id)
     .where(
         User.id == bindparam("user_id"),
@@ -51,6 +40,4 @@ class PrincipalRepository:
         )
         if row is None:
             return None
-        user = User(**{key: value for (key, _), value in zip(_COLUMNS, row, strict=True)})
-        make_transient_to_detached(user)
-        return user
+        return detached_user(USER_COLUMNS, row)
