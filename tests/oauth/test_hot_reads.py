@@ -57,7 +57,7 @@ async def test_hot_reads_return_what_sqlalchemy_returns(
     service = await clients.register("billing", scopes=["xp:write"])
     jti = unverified(await clients.service_token(service))["jti"]
     session = {"session_id": uuid.UUID(user["sid"])}
-    cases = [
+    cases: list[tuple[Any, dict[str, Any]]] = [
         (_BY_USERNAME, {"login": "juan"}),
         (_BY_EMAIL, {"login": "juan@example.com"}),
         (_ACTIVE_USER, {"user_id": uuid.UUID(user["sub"])} | session),

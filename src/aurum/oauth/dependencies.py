@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,14 +12,13 @@ from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
-from aurum.oauth.form import oauth_form
+from aurum.oauth.form import oauth_form, read_oauth_form
 from aurum.oauth.grants import GrantService
 from aurum.oauth.introspection import TokenIntrospection, TokenRevocation
 from aurum.oauth.repository import ClientRepository, IntrospectionReads
 from aurum.oauth.schemas import TokenRequest, TokenTypeHintRequest
 
 TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
-TokenTypeHintForm = Annotated[TokenTypeHintRequest, Depends(oauth_form(TokenTypeHintRequest))]
 
 
 async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientService:
@@ -55,10 +55,22 @@ async def token_client(request: Request, form: TokenForm) -> ClientCredentials:
     )
 
 
-async def hint_client(request: Request, form: TokenTypeHintForm) -> ClientCredentials:
-    return read_client_credentials(
+@dataclass(frozen=True, slots=True)
+class HintRequest:
+    """An introspection or revocation request: the token, and the client asking."""
+
+    token: str | None
+    client: ClientCredentials
+
+
+async def hint_request(request: Request) -> HintRequest:
+    # One dependency for the form and the client (each one FastAPI solves costs CPU, and
+    # introspection is called for every request a resource server serves).
+    form = await read_oauth_form(request, TokenTypeHintRequest)
+    client = read_client_credentials(
         request.headers.get("authorization"), form.client_id, form.client_secret
     )
+    return HintRequest(form.token, client)
 
 
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
@@ -66,4 +78,4 @@ GrantServiceDep = Annotated[GrantService, Depends(get_grant_service)]
 TokenIntrospectionDep = Annotated[TokenIntrospection, Depends(get_token_introspection)]
 TokenRevocationDep = Annotated[TokenRevocation, Depends(get_token_revocation)]
 TokenClient = Annotated[ClientCredentials, Depends(token_client)]
-HintClient = Annotated[ClientCredentials, Depends(hint_client)]
+Hint = Annotated[HintRequest, Depends(hint_request)]

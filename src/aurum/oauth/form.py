@@ -36,18 +36,23 @@ def parse_form(body: bytes) -> dict[str, str]:
     return params
 
 
+async def read_oauth_form(request: Request, model: type[M]) -> M:
+    """The request's form as `model`; anything malformed is invalid_request."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES or (body and content_type != FORM):
+        raise InvalidRequest
+    try:
+        return model.model_validate(parse_form(body))
+    except ValidationError as exc:
+        raise InvalidRequest from exc
+
+
 def oauth_form(model: type[M]) -> Callable[[Request], Awaitable[M]]:
-    """A dependency that reads the form into `model`; anything malformed is invalid_request."""
+    """A dependency that reads the form into `model`."""
 
     async def dependency(request: Request) -> M:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES or (body and content_type != FORM):
-            raise InvalidRequest
-        try:
-            return model.model_validate(parse_form(body))
-        except ValidationError as exc:
-            raise InvalidRequest from exc
+        return await read_oauth_form(request, model)
 
     return dependency
 

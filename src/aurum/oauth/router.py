@@ -8,12 +8,11 @@ from fastapi.responses import JSONResponse
 from aurum.auth.dependencies import ClientInfoDep
 from aurum.oauth.dependencies import (
     GrantServiceDep,
-    HintClient,
+    Hint,
     TokenClient,
     TokenForm,
     TokenIntrospectionDep,
     TokenRevocationDep,
-    TokenTypeHintForm,
 )
 from aurum.oauth.errors import OAUTH_ERROR_RESPONSES
 from aurum.oauth.form import form_doc
@@ -63,12 +62,10 @@ async def token(
     response_model_exclude_none=True,
     dependencies=[INTROSPECT_LIMITS],
 )
-async def introspect(
-    form: TokenTypeHintForm, client: HintClient, introspection: TokenIntrospectionDep
-) -> JSONResponse:
+async def introspect(hint: Hint, introspection: TokenIntrospectionDep) -> JSONResponse:
     """Whether a token (access or refresh) is active, and its claims if it is."""
     # Built from verified claims and our own columns: sent as is, not validated again.
-    claims = await introspection.introspect(client, form.token)
+    claims = await introspection.introspect(hint.client, hint.token)
     return JSONResponse(claims, headers=NO_STORE)
 
 
@@ -78,9 +75,7 @@ async def introspect(
     response_class=Response,
     dependencies=[REVOKE_LIMITS],
 )
-async def revoke(
-    form: TokenTypeHintForm, client: HintClient, revocation: TokenRevocationDep
-) -> Response:
+async def revoke(hint: Hint, revocation: TokenRevocationDep) -> Response:
     """Revoke a token issued to this client; unknown tokens are answered 200 as well."""
-    await revocation.revoke(client, form.token)
+    await revocation.revoke(hint.client, hint.token)
     return Response(status_code=200)
