@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.bars import reference
 from bench.hash_bound import HashBound
 from bench.report import Report, markdown
 from bench.servers import SERVERS
@@ -24,6 +25,14 @@ METHOD = (Path(__file__).parent / "method.md").read_text()
 def explain(report: Report, bound: HashBound) -> None:
     """Notes that turn ratios into costs, so a missed bar says where the time goes."""
     rps = {row.key: row.result.rps for row in report.rows if row.result is not None}
+    for key in ("R1", "R2"):
+        if key in rps and f"{key}b" in rps:
+            report.notes.append(
+                f"{key} served {rps[key]:,.0f} req/s before the scenarios and "
+                f"{rps[f'{key}b']:,.0f} after them; the bars divide by the mean, "
+                f"{reference(rps, key) or 0:,.0f}."
+            )
+            rps[key] = reference(rps, key) or rps[key]
     cores = bound.cores
     if "S1" in rps and "R1" in rps:
         extra = (1 / rps["S1"] - 1 / rps["R1"]) * cores * 1e6

@@ -46,6 +46,20 @@ def test_ratios_against_the_references_and_the_hash_bound() -> None:
     assert verdicts["memory per worker after the run (with its hashing process)"] == "FAIL"
 
 
+def test_references_measured_twice_count_as_their_mean() -> None:
+    report = Report(
+        rows=[
+            Row("R2", "", _measured(4_000)),
+            Row("S2", "", _measured(3_300)),
+            Row("R2b", "", _measured(5_000)),  # the machine got faster during the run
+        ]
+    )
+    verdicts = _verdicts(report)
+    assert verdicts["S2 / R2"] == "FAIL"  # 3,300 / 4,500 = 0.73
+    report.rows[2] = Row("R2b", "", _measured(4_400))
+    assert _verdicts(report)["S2 / R2"] == "pass"  # 3,300 / 4,200 = 0.79
+
+
 def test_reads_during_a_login_flood_may_reach_the_floor_or_twice_their_p99() -> None:
     def verdict(alone_p99: float, during_p99: float, logins: float) -> tuple[str, str]:
         report = Report(
