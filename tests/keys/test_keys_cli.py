@@ -62,3 +62,14 @@ def test_unknown_algorithm(tmp_path: Path) -> None:
     result = aurum(tmp_path, "keys", "rotate", "--algorithm", "HS256")
     assert result.returncode == 2
     assert "EdDSA or ES256" in result.stderr
+
+
+def test_a_kid_that_begins_with_a_dash_is_a_kid(tmp_path: Path) -> None:
+    # Thumbprints are base64url: one kid in 64 begins with "-".
+    assert aurum(tmp_path, "keys", "rotate").returncode == 0
+    kid = key_rows(tmp_path)[0][0]
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute("UPDATE signing_keys SET kid = ? WHERE kid = ?", ("-" + kid[1:], kid))
+    refused = aurum(tmp_path, "keys", "retire", "-" + kid[1:])
+    assert refused.returncode == 1, refused.stderr  # not 2, a usage error
+    assert "signing_key_in_use" in refused.stderr

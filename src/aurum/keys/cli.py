@@ -116,7 +116,9 @@ def list_keys() -> None:
         typer.echo(f"{key.kid}  {key.algorithm:<5}  {status:<8}  {', '.join(dates)}")
 
 
-@keys_app.command("retire")
+# A kid is a base64url thumbprint and may begin with "-": taken as the argument, not as
+# an unknown option.
+@keys_app.command("retire", context_settings={"ignore_unknown_options": True})
 def retire(
     kid: Annotated[
         str | None,
