@@ -7,7 +7,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, exists, false, insert, select, update
+from sqlalchemy import (
+    CTE,
+    BindParameter,
+    ColumnElement,
+    Table,
+    bindparam,
+    exists,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.audit.repository import AuditRepository
@@ -68,19 +79,28 @@ _TOUCHED = (
     .returning(_SESSIONS.c.id, _SESSIONS.c.user_id, _SESSIONS.c.scope)
     .cte("touched")
 )
-_ADDED = (
-    insert(_REFRESH_TOKENS)
-    .from_select(
-        ["id", "session_id", "token_hash", "created_at"],
-        select(
-            bindparam("new_id", type_=_REFRESH_TOKENS.c.id.type),
-            _TOUCHED.c.id,
-            bindparam("new_digest", type_=_REFRESH_TOKENS.c.token_hash.type),
-            bindparam("now", type_=_REFRESH_TOKENS.c.created_at.type),
-        ),
+
+
+def _token_of(session_id: ColumnElement[uuid.UUID], params: tuple[str, str, str], name: str) -> CTE:
+    """A CTE inserting a refresh token for `session_id` (a column of an earlier CTE); its
+    id, digest and creation time come from the statement's parameters `params`."""
+    token_id, digest, created_at = params
+    return (
+        insert(_REFRESH_TOKENS)
+        .from_select(
+            ["id", "session_id", "token_hash", "created_at"],
+            select(
+                bindparam(token_id, type_=_REFRESH_TOKENS.c.id.type),
+                session_id,
+                bindparam(digest, type_=_REFRESH_TOKENS.c.token_hash.type),
+                bindparam(created_at, type_=_REFRESH_TOKENS.c.created_at.type),
+            ),
+        )
+        .cte(name)
     )
-    .cte("added")
-)
+
+
+_ADDED = _token_of(_TOUCHED.c.id, ("new_id", "new_digest", "now"), "added")
 _ROTATE_REFRESH_TOKEN = select(_TOUCHED.c.id, _TOUCHED.c.user_id, _TOUCHED.c.scope).add_cte(_ADDED)
 
 _AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
@@ -94,19 +114,7 @@ def _row_params(table: Table, prefix: str) -> dict[str, BindParameter[object]]:
 # statement (atomic on its own, so it needs no transaction around it).
 _NEW_SESSION = insert(_SESSIONS).values(_row_params(_SESSIONS, "s_")).returning(_SESSIONS.c.id)
 _OPENED = _NEW_SESSION.cte("opened")
-_FIRST_TOKEN = (
-    insert(_REFRESH_TOKENS)
-    .from_select(
-        ["id", "session_id", "token_hash", "created_at"],
-        select(
-            bindparam("t_id", type_=_REFRESH_TOKENS.c.id.type),
-            _OPENED.c.id,
-            bindparam("t_token_hash", type_=_REFRESH_TOKENS.c.token_hash.type),
-            bindparam("t_created_at", type_=_REFRESH_TOKENS.c.created_at.type),
-        ),
-    )
-    .cte("first_token")
-)
+_FIRST_TOKEN = _token_of(_OPENED.c.id, ("t_id", "t_token_hash", "t_created_at"), "first_token")
 _OPEN_SESSION = (
     insert(_AUDIT_EVENTS).values(_row_params(_AUDIT_EVENTS, "a_")).add_cte(_OPENED, _FIRST_TOKEN)
 )
