@@ -137,6 +137,39 @@ async def test_a_sign_in_holds_no_connection_while_it_hashes(
     assert checked_out == [0, 0]
 
 
+async def test_changing_a_password_holds_no_connection_while_it_hashes(
+    accounts: Accounts, state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking the current password and hashing the new one both run before the
+    request's transaction begins (on SQLite it would hold the write lock through them)."""
+    headers = await accounts.user("juan")
+    verify, hash_ = state.passwords.verify, state.passwords.hash
+    checked_out: list[int] = []
+
+    def connections() -> int:
+        pools = [state.engine.pool, state.read_engine.pool]
+        return sum(pool.checkedout() for pool in pools if isinstance(pool, QueuePool))
+
+    async def watched_verify(password: str, stored_hash: str | None) -> Verification:
+        checked_out.append(connections())
+        return await verify(password, stored_hash)
+
+    async def watched_hash(password: str) -> str:
+        checked_out.append(connections())
+        return await hash_(password)
+
+    monkeypatch.setattr(state.passwords, "verify", watched_verify)
+    monkeypatch.setattr(state.passwords, "hash", watched_hash)
+    response = await accounts.client.post(
+        "/api/v1/users/me/change-password",
+        data={"old_password": PASSWORD, "new_password": "a brand new secret"},
+        headers=headers,
+    )
+    assert response.status_code == 204, response.text
+    assert checked_out == [0, 0]
+    await accounts.login("juan", "a brand new secret")
+
+
 def _resident_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

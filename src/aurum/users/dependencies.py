@@ -23,6 +23,7 @@ async def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDe
         state.settings,
         audit,
         notices,
+        reads=state.read_engine,
     )
 
 

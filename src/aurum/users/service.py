@@ -8,7 +8,9 @@ import uuid
 from dataclasses import asdict
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.account_email.notices import AccountNotices
 from aurum.audit.events import AuditEventType
@@ -18,6 +20,7 @@ from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
 from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
+from aurum.db.reads import fetch_one
 from aurum.errors import Forbidden
 from aurum.models.user import Role, User
 from aurum.security.passwords import PasswordHasher
@@ -36,6 +39,10 @@ from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, Us
 
 # Sent as null, these are cleared; other fields sent as null are left as they are.
 NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", *LOCATION_FIELDS})
+
+# A password change checks the current password against this, read outside the request's
+# transaction.
+_PASSWORD_HASH = select(User.password_hash).where(User.id == bindparam("user_id"))
 
 
 def encode_cursor(user: User) -> str:
@@ -61,8 +68,10 @@ class UserService:
         settings: Settings,
         audit: AuditLog,
         notices: AccountNotices | None = None,
+        reads: AsyncEngine | None = None,
     ) -> None:
         self.users = users
+        self.reads = reads  # the autocommit engine, for reads outside the transaction
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
@@ -137,6 +146,8 @@ class UserService:
 
     async def _create(self, data: UserCreate, *, role: Role, disabled: bool) -> User:
         self.check_password_rules(data.password, username=data.username, email=data.email)
+        # Hashed before the first statement opens the request's transaction.
+        password_hash = await self.passwords.hash(data.password)
         await self._check_available(username=data.username, email=data.email)
         location = await self.locations.resolve(
             Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
@@ -145,7 +156,7 @@ class UserService:
             username=data.username,
             email=data.email,
             full_name=data.full_name,
-            password_hash=await self.passwords.hash(data.password),
+            password_hash=password_hash,
             role=role,
             disabled=disabled,
             gender=data.gender,
@@ -211,19 +222,32 @@ class UserService:
     async def change_password(
         self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None
     ) -> None:
-        stored = await self.users.get_with_password(user.id)
-        if stored is None:
+        # Both hashes run before the request's transaction begins (on SQLite it would hold
+        # the write lock through them): the stored hash is read on its own.
+        stored_hash = await self._stored_hash(user.id)
+        if stored_hash is None:
             raise UserNotFound
-        if not (await self.passwords.verify(old_password, stored.password_hash)).valid:
+        if not (await self.passwords.verify(old_password, stored_hash)).valid:
             raise WrongPassword
-        self.check_password_rules(new_password, username=stored.username, email=stored.email)
-        stored.password_hash = await self.passwords.hash(new_password)
+        self.check_password_rules(new_password, username=user.username, email=user.email)
+        new_hash = await self.passwords.hash(new_password)
+        stored = await self.users.get_with_password(user.id)
+        if stored is None or stored.password_hash != stored_hash:
+            raise WrongPassword  # deleted, or its password changed meanwhile: try again
+        stored.password_hash = new_hash
         stored.password_changed_at = stored.updated_at = utcnow()
         await self.users.session.flush()
         await self.sessions.revoke_all_for_user(user.id, "password_changed", keep=current_session)
         await self.audit.record(
             AuditEventType.PASSWORD_CHANGED, actor_id=user.id, subject_id=user.id
         )
+
+    async def _stored_hash(self, user_id: uuid.UUID) -> str | None:
+        if self.reads is None:  # the CLI: no request transaction to keep short
+            stored = await self.users.get_with_password(user_id)
+            return None if stored is None else stored.password_hash
+        row = await fetch_one(self.reads, _PASSWORD_HASH, {"user_id": user_id})
+        return None if row is None else str(row[0])
 
     async def get(self, username: str) -> User:
         user = await self.users.get_by_username(username)
