@@ -10,7 +10,7 @@ from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
-from aurum.users.repository import UserRepository
+from aurum.users.repository import UserReads, UserRepository
 from aurum.users.service import UserService
 
 
@@ -23,7 +23,7 @@ async def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDe
         state.settings,
         audit,
         notices,
-        reads=state.read_engine,
+        reads=UserReads(state.read_engine),
     )
 
 

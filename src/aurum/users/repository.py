@@ -9,10 +9,11 @@ from typing import Any, cast
 
 from sqlalchemy import Insert, Select, Table, bindparam, exists, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
+from aurum.db.reads import fetch_one
 from aurum.models.user import Role, User
 
 # Registration: every column it sets, in statements built once per dialect.
@@ -45,6 +46,20 @@ def _registration(insert: Any) -> Insert:
 _REGISTER_PG = _registration(postgresql.insert)
 _REGISTER_SQLITE = _registration(sqlite.insert)
 _USERNAME_TAKEN = select(exists().where(func.lower(User.username) == bindparam("username")))
+_PASSWORD_HASH = select(User.password_hash).where(User.id == bindparam("user_id"))
+
+
+class UserReads:
+    """Reads outside the request's transaction, on the autocommit engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def password_hash(self, user_id: uuid.UUID) -> str | None:
+        """The stored hash, so a password change checks the current password before its
+        transaction begins."""
+        row = await fetch_one(self.engine, _PASSWORD_HASH, {"user_id": user_id})
+        return None if row is None else str(row[0])
 
 
 class UserRepository:

@@ -8,9 +8,7 @@ import uuid
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.account_email.notices import AccountNotices
 from aurum.audit.events import AuditEventType
@@ -20,7 +18,6 @@ from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
 from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
-from aurum.db.reads import fetch_one
 from aurum.errors import Forbidden
 from aurum.models.user import Role, User
 from aurum.security.passwords import PasswordHasher
@@ -34,15 +31,11 @@ from aurum.users.errors import (
     WrongPassword,
 )
 from aurum.users.password_rules import check_password
-from aurum.users.repository import UserRepository
+from aurum.users.repository import UserReads, UserRepository
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
 
 # Sent as null, these are cleared; other fields sent as null are left as they are.
 NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", *LOCATION_FIELDS})
-
-# A password change checks the current password against this, read outside the request's
-# transaction.
-_PASSWORD_HASH = select(User.password_hash).where(User.id == bindparam("user_id"))
 
 
 def encode_cursor(user: User) -> str:
@@ -68,10 +61,10 @@ class UserService:
         settings: Settings,
         audit: AuditLog,
         notices: AccountNotices | None = None,
-        reads: AsyncEngine | None = None,
+        reads: UserReads | None = None,
     ) -> None:
         self.users = users
-        self.reads = reads  # the autocommit engine, for reads outside the transaction
+        self.reads = reads  # outside the request's transaction (None in the CLI)
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
@@ -246,8 +239,7 @@ class UserService:
         if self.reads is None:  # the CLI: no request transaction to keep short
             stored = await self.users.get_with_password(user_id)
             return None if stored is None else stored.password_hash
-        row = await fetch_one(self.reads, _PASSWORD_HASH, {"user_id": user_id})
-        return None if row is None else str(row[0])
+        return await self.reads.password_hash(user_id)
 
     async def get(self, username: str) -> User:
         user = await self.users.get_by_username(username)
