@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import uuid
+from typing import Any, cast
 
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.exc import DBAPIError
+
+from aurum.app_state import AppState
+from aurum.db.base import utcnow
+from aurum.db.reads import execute
+from aurum.models.audit_event import AuditEvent
 from tests.conftest import Accounts
+
+_EVENTS = cast("Table", AuditEvent.__table__)
 
 
 async def test_a_dead_pooled_connection_does_not_fail_an_authenticated_read(
@@ -19,3 +31,35 @@ async def test_a_dead_pooled_connection_does_not_fail_an_authenticated_read(
     response = await accounts.client.get("/api/v1/users/me", headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["username"] == "juan"
+
+
+def _event() -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "occurred_at": utcnow(),
+        "event_type": "test.write",
+        "actor_id": None,
+        "subject_id": None,
+        "ip_address": None,
+        "user_agent": None,
+        "details": {},
+    }
+
+
+async def test_a_write_on_a_dead_connection_fails_and_is_not_repeated(state: AppState) -> None:
+    """It may have been committed before its connection died: a retry could write twice."""
+    engine = state.read_engine
+    await engine.dispose()
+    async with engine.connect() as connection:  # the pool's one connection, killed
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.close()
+    with pytest.raises(DBAPIError) as failed:
+        await execute(engine, insert(_EVENTS), _event())
+    assert failed.value.connection_invalidated
+    await execute(engine, insert(_EVENTS), _event())  # on a new connection
+    async with engine.connect() as connection:
+        written = await connection.scalar(
+            select(func.count()).where(_EVENTS.c.event_type == "test.write")
+        )
+    assert written == 1

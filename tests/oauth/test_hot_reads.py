@@ -3,6 +3,7 @@ they must come back exactly as SQLAlchemy would have returned them."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,7 @@ async def test_hot_reads_return_what_sqlalchemy_returns(
             expected = tuple((await connection.execute(statement, values)).one())
         with driver_queries(state) as ran:
             row = await fetch_one(state.read_engine, statement, values)
+            await asyncio.sleep(0)  # asyncpg calls its query loggers on the next loop turn
         assert row == expected
         assert [type(value) for value in row] == [type(value) for value in expected]
         assert len(ran) == (1 if on_postgres else 0)

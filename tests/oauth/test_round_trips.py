@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -16,10 +17,10 @@ from tests.oauth.support import INTROSPECT, ME, OAuthClients, bearer
 SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-@contextmanager
-def statements(state: AppState) -> Iterator[list[str]]:
+@asynccontextmanager
+async def statements(state: AppState) -> AsyncIterator[list[str]]:
     """Every statement sent: through SQLAlchemy, and (PostgreSQL's hot reads) by asyncpg
-    itself on a pooled connection."""
+    itself on a pooled connection (asyncpg tells its query loggers on the next loop turn)."""
     seen: list[str] = []
     drivers: list[Any] = []
 
@@ -47,6 +48,7 @@ def statements(state: AppState) -> Iterator[list[str]]:
         event.listen(engine, "checkout", checkout)
     try:
         yield seen
+        await asyncio.sleep(0)
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", record)
@@ -60,7 +62,7 @@ async def test_a_users_request_is_one_query(
 ) -> None:
     headers = await accounts.user("juan")
     await state.mail.drain()  # the sign-up's email job writes beside the request
-    with statements(state) as seen:
+    async with statements(state) as seen:
         assert (await client.get(ME, headers=headers)).status_code == 200
     assert seen == ["SELECT"]
 
@@ -75,7 +77,7 @@ async def test_introspecting_an_access_token_is_one_query(
     service_token = await clients.service_token(service)
     await state.mail.drain()  # the sign-up's email job writes beside the request
     for token in (user_token, service_token):
-        with statements(state) as seen:
+        async with statements(state) as seen:
             response = await client.post(
                 INTROSPECT, data={"token": token}, headers=clients.auth(resource)
             )
@@ -90,7 +92,7 @@ async def test_a_service_request_is_checked_in_one_query(
     token = await clients.service_token(service)
     await accounts.register("juan")
     await state.mail.drain()  # the sign-up's email job writes beside the request
-    with statements(state) as seen:
+    async with statements(state) as seen:
         response = await client.get("/api/v1/users/juan/sessions", headers=bearer(token))
     assert response.status_code == 200
     # The caller check, then the endpoint's own work (find the user, list the sessions).

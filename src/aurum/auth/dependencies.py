@@ -150,7 +150,7 @@ async def get_auth_service(
         limiter=state.rate_limiter,
         lookup=LoginLookup(state.read_engine),
         second_factor=MfaChallenger.for_session(db, state.settings),
-        autocommit=state.read_sessionmaker,
+        autocommit=state.read_engine,
     )
 
 

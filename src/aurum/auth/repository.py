@@ -19,10 +19,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aurum.audit.repository import AuditRepository
 from aurum.db.base import utcnow
+from aurum.db.reads import execute
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.user import User
@@ -120,6 +121,30 @@ _OPEN_SESSION = (
 )
 
 
+def _open_session_params(
+    auth_session: Mapping[str, object], token_hash: str, event: Mapping[str, object]
+) -> dict[str, object]:
+    params = {f"s_{name}": value for name, value in auth_session.items()}
+    params |= {f"a_{name}": value for name, value in event.items()}
+    params |= {
+        "t_id": uuid.uuid4(),
+        "t_token_hash": token_hash,
+        "t_created_at": auth_session["created_at"],
+    }
+    return params
+
+
+async def open_session_alone(
+    engine: AsyncEngine,
+    auth_session: Mapping[str, object],
+    token_hash: str,
+    event: Mapping[str, object],
+) -> None:
+    """PostgreSQL: `SessionRepository.open` as one statement on the autocommit engine, for a
+    sign-in whose request writes nothing else (no BEGIN and COMMIT around it)."""
+    await execute(engine, _OPEN_SESSION, _open_session_params(auth_session, token_hash, event))
+
+
 class Rotated(NamedTuple):
     """The session a refresh token was rotated in, and what its access token carries."""
 
@@ -140,14 +165,9 @@ class SessionRepository:
     ) -> None:
         """A new session (every column), its first refresh token and the sign-in's event."""
         if self.session.get_bind().dialect.name == "postgresql":
-            params = {f"s_{name}": value for name, value in auth_session.items()}
-            params |= {f"a_{name}": value for name, value in event.items()}
-            params |= {
-                "t_id": uuid.uuid4(),
-                "t_token_hash": token_hash,
-                "t_created_at": auth_session["created_at"],
-            }
-            await self.session.execute(_OPEN_SESSION, params)
+            await self.session.execute(
+                _OPEN_SESSION, _open_session_params(auth_session, token_hash, event)
+            )
             return
         await self.session.execute(_INSERT_SESSION, auth_session)
         await self.add_refresh_token(cast("uuid.UUID", auth_session["id"]), token_hash)

@@ -8,13 +8,13 @@ from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidCredentials, SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
-from aurum.auth.repository import SessionRepository
+from aurum.auth.repository import SessionRepository, open_session_alone
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.auth.token_pair import token_pair
 from aurum.config import Settings
@@ -56,7 +56,7 @@ class AuthService:
         limiter: RateLimiter,
         lookup: LoginLookup,
         second_factor: SecondFactor | None = None,
-        autocommit: async_sessionmaker[AsyncSession] | None = None,
+        autocommit: AsyncEngine | None = None,
     ) -> None:
         self.users = users
         self.sessions = sessions
@@ -67,7 +67,7 @@ class AuthService:
         self.lookup = lookup
         self.audit = audit
         self.limiter = limiter
-        self.autocommit = autocommit  # sessions outside any transaction (see start_session)
+        self.autocommit = autocommit  # statements outside any transaction (see start_session)
         self.throttle = LoginThrottle(limiter, settings)
 
     async def authenticate(
@@ -186,8 +186,7 @@ class AuthService:
             if not (alone and postgresql and self.autocommit is not None):
                 await self.sessions.open(auth_session, token_hash, event)
                 return
-            async with self.autocommit() as db:
-                await SessionRepository(db).open(auth_session, token_hash, event)
+            await open_session_alone(self.autocommit, auth_session, token_hash, event)
         except IntegrityError as exc:  # the account was deleted while its password was checked
             raise InvalidCredentials from exc
 
