@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.openapi.models import OAuth2 as OAuth2Model
+from fastapi.openapi.models import OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.base import SecurityBase
 
 from aurum.app_state import AppState, AppStateDep, app_state
 from aurum.audit.repository import AuditRepository
@@ -27,9 +30,8 @@ from aurum.security.access_tokens import AccessClaims, TokenRejected
 from aurum.sso.dependencies import authenticate_external_token
 from aurum.users.repository import UserRepository
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/token", auto_error=False)
-
-BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+TOKEN_URL = "/api/v1/token"  # noqa: S105 - the sign-in path, not a secret
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +50,44 @@ class Principal:
 Caller = Principal | ServicePrincipal
 
 
-async def get_caller(request: Request, token: BearerToken) -> Caller:
+class BearerAuthentication(SecurityBase):
+    """Whoever presents `Authorization: Bearer <token>`, verified.
+
+    OpenAPI shows it as FastAPI's `OAuth2PasswordBearer` does (the password flow at
+    `/api/v1/token`). Unlike that class, it verifies the token itself: an authenticated
+    request solves one dependency for it where a token dependency under a caller
+    dependency took two (FastAPI spends ~10 µs of CPU on each).
+    """
+
+    def __init__(self) -> None:
+        self.model = OAuth2Model(flows=OAuthFlows(password=OAuthFlowPassword(tokenUrl=TOKEN_URL)))
+        self.scheme_name = "OAuth2PasswordBearer"
+
+    async def __call__(self, request: Request) -> Caller:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthenticated
+        return await get_caller(request, token)
+
+
+class UserAuthentication(BearerAuthentication):
+    """A user's access token (a service client's is refused)."""
+
+    async def __call__(self, request: Request) -> Principal:
+        caller = await super().__call__(request)
+        if isinstance(caller, ServicePrincipal):
+            raise UserTokenRequired
+        return caller
+
+
+async def get_caller(request: Request, token: str) -> Caller:
     """Verify the token and, in one query, that its session (or client) is still live.
 
     No transaction and no ORM session: the hot path of every authenticated request is
     the token check (skipped for a token this process has verified before) and one
     autocommit read. The principal's user is detached; `CurrentUser` attaches it to the
     request's session for endpoints that change it."""
-    if not token:
-        raise NotAuthenticated
     state = app_state(request)
     claims = state.access_tokens.verified(token)
     if claims is None:
@@ -94,16 +125,8 @@ async def _external_caller(token: str, state: AppState) -> Principal | None:
     return Principal(user=external.user, claims=external.claims)
 
 
-CurrentCaller = Annotated[Caller, Depends(get_caller)]
-
-
-async def get_principal(caller: CurrentCaller) -> Principal:
-    if isinstance(caller, ServicePrincipal):
-        raise UserTokenRequired
-    return caller
-
-
-CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+CurrentCaller = Annotated[Caller, Depends(BearerAuthentication())]
+CurrentPrincipal = Annotated[Principal, Depends(UserAuthentication())]
 
 
 async def get_current_user(principal: CurrentPrincipal, db: SessionDep) -> User:

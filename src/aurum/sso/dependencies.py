@@ -1,4 +1,4 @@
-"""How requests reach the single sign-on service; the hook used by `get_principal`."""
+"""How requests reach the single sign-on service; the hook used by `get_caller`."""
 
 from __future__ import annotations
 
