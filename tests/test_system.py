@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-import httpx
+import importlib.util
 
+import httpx
+import pytest
+
+from aurum.main import telemetry
 from tests.conftest import AppFactory
 
 
@@ -80,3 +84,18 @@ async def test_first_admin_from_the_environment(make_app: AppFactory) -> None:
         first_admin_email="boss@example.com",
         first_admin_password="another password entirely",
     )
+
+
+def test_fastapi_telemetry_is_on_only_where_an_opentelemetry_sdk_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    installed: dict[str, object] = {"opentelemetry.sdk": None}
+    monkeypatch.setattr(importlib.util, "find_spec", installed.get)
+    assert telemetry() == {
+        "tracing": False,
+        "metrics": False,
+        "logs": False,
+        "operation_spans": False,
+    }
+    installed["opentelemetry.sdk"] = object()  # a spec: the SDK is there
+    assert telemetry() is None  # FastAPI's defaults

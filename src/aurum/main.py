@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from redis.asyncio import Redis
 
 from aurum import __version__
@@ -108,6 +110,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await engine.dispose()
 
 
+def telemetry() -> TelemetryConfig | None:
+    """FastAPI's own OpenTelemetry instrumentation, where an OpenTelemetry SDK is installed.
+
+    Without one nothing can receive its spans or metrics, yet FastAPI would look for a
+    configured provider on every request (~4 µs of CPU each). None: FastAPI's defaults.
+    """
+    try:
+        sdk = importlib.util.find_spec("opentelemetry.sdk")
+    except ModuleNotFoundError:
+        sdk = None
+    if sdk is not None:
+        return None
+    return {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -116,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Accounts, passwords, tokens and sessions for the Aurum platform.",
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        telemetry=telemetry(),
     )
     app.state.settings = settings
     install_error_handlers(app)
