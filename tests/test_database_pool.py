@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
+
 import httpx
 
 from tests.conftest import PASSWORD, AppFactory
@@ -11,11 +13,14 @@ async def test_a_request_waiting_too_long_for_a_connection_gets_a_503(
     make_app: AppFactory,
 ) -> None:
     app = await make_app(database_pool_size=1, database_pool_timeout=0.2)
-    engine = app.state.aurum.engine
+    state = app.state.aurum
     body = {"username": "juan", "email": "juan@example.com", "password": PASSWORD}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        async with engine.connect():  # the only connection, held elsewhere
+        async with AsyncExitStack() as held:  # every connection of both pools, held elsewhere
+            for engine in (state.engine, state.read_engine):
+                for _ in range(engine.pool.size()):
+                    await held.enter_async_context(engine.connect())
             busy = await client.post("/api/v1/users/register", json=body)
         assert busy.status_code == 503
         assert busy.json()["error"] == "service_unavailable"

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event, select
 
+from aurum.app_state import AppState
+from aurum.models.audit_event import AuditEvent
+from aurum.models.user import User
 from tests.conftest import PASSWORD, Accounts
 
 REGISTER = "/api/v1/users/register"
@@ -133,3 +139,60 @@ async def test_garbage_bodies_are_422(client: httpx.AsyncClient, raw: bytes) -> 
     )
     assert response.status_code == 422
     assert response.json()["error"] == "validation_error"
+
+
+async def audit_trail(state: AppState) -> list[tuple[str, uuid.UUID | None]]:
+    async with state.sessionmaker() as db:
+        query = select(AuditEvent.event_type, AuditEvent.subject_id).order_by(
+            AuditEvent.occurred_at
+        )
+        return [(row[0], row[1]) for row in await db.execute(query)]
+
+
+async def test_sign_ups_are_audited_but_a_refused_one(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    """A new account and a taken email (silently) are events; a taken username (409) is not."""
+    assert (await client.post(REGISTER, json=body())).status_code == 201
+    taken_email = body("other", email="juan@example.com")
+    assert (await client.post(REGISTER, json=taken_email)).status_code == 201
+    taken_username = body("JUAN", email="ana@example.com")
+    assert (await client.post(REGISTER, json=taken_username)).status_code == 409
+    async with state.sessionmaker() as db:
+        juan = await db.scalar(select(User.id).where(User.username == "juan"))
+    assert await audit_trail(state) == [
+        ("user.registered", juan),
+        ("user.registration_conflict", None),
+    ]
+
+
+async def test_on_postgresql_a_sign_up_writes_in_one_statement_of_the_driver(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    if state.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes a sign-up in the request's transaction")
+    through_sqlalchemy: list[str] = []
+    by_driver: list[str] = []
+
+    def executed(*args: Any) -> None:
+        through_sqlalchemy.append(str(args[2]))
+
+    def checkout(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(lambda q: by_driver.append(q.query))
+
+    engines = (state.engine.sync_engine, state.read_engine.sync_engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", executed)
+    event.listen(state.read_engine.sync_engine, "checkout", checkout)
+    try:
+        assert (await client.post(REGISTER, json=body())).status_code == 201
+        await state.mail.drain()  # its email job reads and writes through SQLAlchemy
+        await asyncio.sleep(0)  # asyncpg tells its query loggers on the next loop turn
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", executed)
+        event.remove(state.read_engine.sync_engine, "checkout", checkout)
+    inserts = [query for query in by_driver if "INSERT INTO users" in query]
+    assert len(inserts) == 1
+    assert inserts[0].startswith("WITH created AS")  # the account, its event, the answer
+    assert not [query for query in through_sqlalchemy if "INSERT INTO users" in query]

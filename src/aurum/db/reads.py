@@ -40,12 +40,18 @@ class _DriverStatement:
     parameters: tuple[str, ...]
     bind: tuple[Processor, ...]
     result: tuple[Processor, ...]
+    constants: Mapping[str, Any]  # values the statement itself carries (literals)
 
     def arguments(self, values: Mapping[str, Any]) -> list[Any]:
         return [
             value if process is None else process(value)
             for process, value in zip(
-                self.bind, (values[name] for name in self.parameters), strict=True
+                self.bind,
+                (
+                    values[name] if name in values else self.constants[name]
+                    for name in self.parameters
+                ),
+                strict=True,
             )
         ]
 
@@ -63,19 +69,29 @@ def _for_driver(statement: AnySelect | UpdateBase, dialect: Dialect) -> _DriverS
     found = _compiled.get(statement)
     if found is None:
         compiled: SQLCompiler = statement.compile(dialect=dialect)
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            msg = "a statement the driver runs takes every value from its caller, no defaults"
+            raise ValueError(msg)
         parameters = tuple(compiled.positiontup or ())
-        columns = statement.selected_columns if isinstance(statement, Select) else ()
+        binds = [compiled.binds[name] for name in parameters]
+        columns = (
+            statement.selected_columns
+            if isinstance(statement, Select)
+            else statement.exported_columns  # RETURNING
+        )
         found = _DriverStatement(
             sql=compiled.string,
             parameters=parameters,
-            bind=tuple(
-                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                for name in parameters
-            ),
+            bind=tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
             result=tuple(
                 column.type.dialect_impl(dialect).result_processor(dialect, None)
                 for column in columns
             ),
+            constants={
+                name: bind.effective_value
+                for name, bind in zip(parameters, binds, strict=True)
+                if not bind.required
+            },
         )
         _compiled[statement] = found
     return found
@@ -122,8 +138,12 @@ async def _fetch(
     return None if row is None else tuple(row)
 
 
-async def execute(engine: AsyncEngine, statement: UpdateBase, values: Mapping[str, Any]) -> None:
+async def execute(
+    engine: AsyncEngine, statement: AnySelect | UpdateBase, values: Mapping[str, Any]
+) -> Row | None:
     """Run one statement that writes, on its own: atomic without a transaction around it.
+    Returns the row it returns (RETURNING, or the SELECT of a statement that writes in its
+    WITH clause), if any.
 
     Never repeated once its connection failed (it may have been committed): that fails
     like any lost connection (DBAPIError, a 503). A statement the database refused wrote
@@ -135,15 +155,17 @@ async def execute(engine: AsyncEngine, statement: UpdateBase, values: Mapping[st
         pooled = await engine.raw_connection()
         driver: asyncpg.Connection = pooled.driver_connection
         try:
-            await driver.execute(compiled.sql, *compiled.arguments(values))
+            record = await driver.fetchrow(compiled.sql, *compiled.arguments(values))
         except _DRIVER_ERRORS as exc:
             lost = driver.is_closed()
             if lost or not isinstance(exc, asyncpg.PostgresError):
                 raise DBAPIError(compiled.sql, None, exc, connection_invalidated=lost) from exc
         else:
-            return
+            return None if record is None else compiled.row(record)
         finally:
             await _give_back(pooled, driver)
     async with engine.connect() as connection:
-        await connection.execute(statement, values)
+        result = await connection.execute(statement, values)
+        row = result.one_or_none() if result.returns_rows else None
         await connection.commit()
+    return None if row is None else tuple(row)

@@ -24,6 +24,7 @@ async def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDe
         audit,
         notices,
         reads=UserReads(state.read_engine),
+        autocommit=state.read_engine,
     )
 
 

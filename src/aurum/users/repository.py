@@ -5,15 +5,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Insert, Select, Table, bindparam, exists, func, select, tuple_
+from sqlalchemy import (
+    Insert,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import undefer
 
+from aurum.audit.events import AuditEventType
 from aurum.db.base import utcnow
-from aurum.db.reads import fetch_one
+from aurum.db.reads import execute, fetch_one
+from aurum.models.audit_event import AuditEvent
 from aurum.models.user import Role, User
 
 # Registration: every column it sets, in statements built once per dialect.
@@ -29,6 +44,7 @@ _REGISTRATION_COLUMNS = (
     "password_changed_at",
     "created_at",
     "updated_at",
+    "xp_total",
     *PROFILE_COLUMNS,
 )
 _USERS = cast("Table", User.__table__)
@@ -47,6 +63,92 @@ _REGISTER_PG = _registration(postgresql.insert)
 _REGISTER_SQLITE = _registration(sqlite.insert)
 _USERNAME_TAKEN = select(exists().where(func.lower(User.username) == bindparam("username")))
 _PASSWORD_HASH = select(User.password_hash).where(User.id == bindparam("user_id"))
+
+# A sign-up on PostgreSQL, in one statement that commits by itself: the account (unless a
+# key is taken), its audit event, and which keys were taken. Every part reads the same
+# snapshot, taken before the INSERT: a key taken by a concurrent sign-up that committed
+# meanwhile is in neither EXISTS, and is answered as a taken username (no event).
+_AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
+_CREATED = _REGISTER_PG.cte("created")
+_NEW_ID = select(_CREATED.c.id).scalar_subquery()
+_IS_NEW = exists(select(_CREATED.c.id))
+_USERNAME_WAS_TAKEN = exists().where(func.lower(_USERS.c.username) == bindparam("username_key"))
+_EMAIL_WAS_TAKEN = exists().where(_USERS.c.email == bindparam("email_key"))
+_EVENT_VALUES = ("id", "occurred_at", "ip_address", "user_agent", "details")  # from `event`
+_EVENT_ROW = {
+    **{name: bindparam(f"a_{name}", type_=_AUDIT_EVENTS.c[name].type) for name in _EVENT_VALUES},
+    "event_type": case(
+        (_IS_NEW, str(AuditEventType.USER_REGISTERED)),
+        else_=str(AuditEventType.REGISTRATION_CONFLICT),
+    ),
+    "actor_id": _NEW_ID,
+    "subject_id": _NEW_ID,
+}
+# Written for a new account, and for a taken email (whose owner is told); not for a 409.
+_EVENT = (
+    insert(_AUDIT_EVENTS)
+    .from_select(
+        list(_EVENT_ROW),
+        select(*_EVENT_ROW.values()).where(
+            or_(_IS_NEW, and_(~_USERNAME_WAS_TAKEN, _EMAIL_WAS_TAKEN))
+        ),
+    )
+    .cte("event")
+)
+_REGISTER_ALONE = select(_NEW_ID, _USERNAME_WAS_TAKEN, _EMAIL_WAS_TAKEN).add_cte(_CREATED, _EVENT)
+
+
+class Registration(NamedTuple):
+    created: uuid.UUID | None  # the new account; None when a key was taken
+    username_taken: bool  # refused (409); else a taken email, which is not told
+
+
+def new_account(
+    *,
+    username: str,
+    email: str,
+    full_name: str | None,
+    password_hash: str,
+    profile: Mapping[str, object],
+) -> dict[str, object]:
+    """Every column a sign-up sets (profile columns not sent are NULL)."""
+    if unknown := profile.keys() - set(PROFILE_COLUMNS):
+        msg = f"not profile columns: {sorted(unknown)}"
+        raise ValueError(msg)
+    now = utcnow()
+    return {
+        "id": uuid.uuid4(),
+        "username": username,
+        "email": email,
+        "full_name": full_name,
+        "password_hash": password_hash,
+        "disabled": False,
+        "role": Role.USER,
+        "password_changed_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "xp_total": 0,
+        **{name: profile.get(name) for name in PROFILE_COLUMNS},
+    }
+
+
+async def register_alone(
+    engine: AsyncEngine, account: Mapping[str, object], event: Mapping[str, object]
+) -> Registration:
+    """PostgreSQL: a sign-up as one statement on the autocommit engine (no BEGIN and
+    COMMIT around it). `event` gives the audit row's id, time, client and details; its
+    type and account follow from the outcome."""
+    values = {
+        **account,
+        "username_key": str(account["username"]).lower(),
+        "email_key": account["email"],
+        **{f"a_{name}": event[name] for name in _EVENT_VALUES},
+    }
+    row = await execute(engine, _REGISTER_ALONE, values)
+    assert row is not None  # noqa: S101 - a SELECT without FROM returns one row
+    created, username_was_taken, email_was_taken = row
+    refused = created is None and (username_was_taken or not email_was_taken)
+    return Registration(created, refused)
 
 
 class UserReads:
@@ -96,39 +198,12 @@ class UserRepository:
         await self.session.flush()
         return user
 
-    async def add_unless_taken(
-        self,
-        *,
-        username: str,
-        email: str,
-        full_name: str | None,
-        password_hash: str,
-        profile: Mapping[str, object],
-    ) -> uuid.UUID | None:
-        """INSERT ... ON CONFLICT DO NOTHING: the new id, or None when a unique key is taken.
-
-        A taken key costs the same statement as a free one, and raises nothing.
-        """
-        if unknown := profile.keys() - set(PROFILE_COLUMNS):
-            msg = f"not profile columns: {sorted(unknown)}"
-            raise ValueError(msg)
-        now = utcnow()
-        values = {
-            "id": uuid.uuid4(),
-            "username": username,
-            "email": email,
-            "full_name": full_name,
-            "password_hash": password_hash,
-            "disabled": False,
-            "role": Role.USER,
-            "password_changed_at": now,
-            "created_at": now,
-            "updated_at": now,
-            **{name: profile.get(name) for name in PROFILE_COLUMNS},  # unsent: NULL
-        }
+    async def add_unless_taken(self, account: Mapping[str, object]) -> uuid.UUID | None:
+        """INSERT ... ON CONFLICT DO NOTHING of a `new_account`: its id, or None when a
+        unique key is taken. A taken key costs the same statement as a free one."""
         dialect = self.session.get_bind().dialect.name
         statement = _REGISTER_PG if dialect == "postgresql" else _REGISTER_SQLITE
-        created: uuid.UUID | None = (await self.session.execute(statement, values)).scalar()
+        created: uuid.UUID | None = (await self.session.execute(statement, account)).scalar()
         return created
 
     async def username_taken(self, username: str) -> bool:

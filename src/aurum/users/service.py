@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.account_email.notices import AccountNotices
 from aurum.audit.events import AuditEventType
@@ -31,7 +33,13 @@ from aurum.users.errors import (
     WrongPassword,
 )
 from aurum.users.password_rules import check_password
-from aurum.users.repository import UserReads, UserRepository
+from aurum.users.repository import (
+    Registration,
+    UserReads,
+    UserRepository,
+    new_account,
+    register_alone,
+)
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
 
 # Sent as null, these are cleared; other fields sent as null are left as they are.
@@ -62,9 +70,11 @@ class UserService:
         audit: AuditLog,
         notices: AccountNotices | None = None,
         reads: UserReads | None = None,
+        autocommit: AsyncEngine | None = None,
     ) -> None:
         self.users = users
         self.reads = reads  # outside the request's transaction (None in the CLI)
+        self.autocommit = autocommit  # statements that commit by themselves (sign-up)
         self.sessions = sessions
         self.passwords = passwords
         self.settings = settings
@@ -90,8 +100,10 @@ class UserService:
         """Sign up. Whether the email was taken is not revealed: its owner is told instead.
 
         Both outcomes do the same work, so they also take the same time: one password hash,
-        one INSERT (which skips a taken key without an error), one SELECT, one audit event
-        and one email queued. Usernames are public, so a taken one is still a 409.
+        the same statements (an INSERT that skips a taken key without an error, the check of
+        the username, one audit event) and one email queued. Usernames are public, so a
+        taken one is still a 409. On PostgreSQL the statements are one, which commits by
+        itself; the email is queued once the request's (then empty) transaction commits.
         """
         self.check_password_rules(data.password, username=data.username, email=data.email)
         # Hashed first, so the request's transaction (and, on SQLite, the write lock) is
@@ -100,29 +112,42 @@ class UserService:
         location = await self.locations.resolve(
             Location(), data.model_dump(include=set(LOCATION_FIELDS), exclude_unset=True)
         )
-        created = await self.users.add_unless_taken(
+        account = new_account(
             username=data.username,
             email=data.email,
             full_name=data.full_name,
             password_hash=password_hash,
             profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
         )
-        # On both paths (for a new account, its own row), so both do the same work.
-        username_taken = await self.users.username_taken(data.username)
-        if created is None and username_taken:
+        if self.autocommit is not None and self.autocommit.dialect.name == "postgresql":
+            outcome = await register_alone(
+                self.autocommit, account, self.audit.entry(AuditEventType.USER_REGISTERED)
+            )
+        else:
+            outcome = await self._register(account)
+        if outcome.username_taken:
             raise UsernameTaken
-        # One audit row on either path, so both still do the same work.
-        await self.audit.record(
-            AuditEventType.USER_REGISTERED if created else AuditEventType.REGISTRATION_CONFLICT,
-            actor_id=created,
-            subject_id=created,
-        )
+        created = outcome.created
         if self.notices is None:
             return
         if created is None:
             self.notices.registration_conflict(data.email)
         else:
             self.notices.account_created(created)
+
+    async def _register(self, account: Mapping[str, object]) -> Registration:
+        """A sign-up in the request's transaction: the same statements on both paths."""
+        created = await self.users.add_unless_taken(account)
+        # On both paths (for a new account, its own row), so both do the same work.
+        username_taken = await self.users.username_taken(str(account["username"]))
+        if created is None and username_taken:
+            return Registration(None, username_taken=True)
+        await self.audit.record(
+            AuditEventType.USER_REGISTERED if created else AuditEventType.REGISTRATION_CONFLICT,
+            actor_id=created,
+            subject_id=created,
+        )
+        return Registration(created, username_taken=False)
 
     async def create(self, data: AdminUserCreate, *, actor: User | None = None) -> User:
         """An account made by an administrator (`actor`), or by the operator's CLI (None)."""
