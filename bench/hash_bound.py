@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -18,10 +18,16 @@ class HashBound:
     memory_kib: int
     time_cost: int
     parallelism: int
+    measured: tuple[float, ...]  # CPU seconds per hash of each measurement
 
     @property
     def hashes_per_second(self) -> float:
         return self.cores / self.cpu_seconds_per_hash
+
+    def again(self, later: HashBound) -> HashBound:
+        """Both measurements, counted as their mean (the machine drifts during a run)."""
+        measured = (*self.measured, later.cpu_seconds_per_hash)
+        return replace(self, cpu_seconds_per_hash=sum(measured) / len(measured), measured=measured)
 
     @property
     def parameters(self) -> str:
@@ -47,6 +53,7 @@ def measure(settings: Settings, hashes: int) -> HashBound:
     return HashBound(
         cores=cores(),
         cpu_seconds_per_hash=spent / hashes,
+        measured=(spent / hashes,),
         memory_kib=settings.argon2_memory_cost,
         time_cost=settings.argon2_time_cost,
         parallelism=settings.argon2_parallelism,
