@@ -9,10 +9,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.app_state import AppState
 from aurum.db.base import utcnow
-from aurum.db.reads import execute
+from aurum.db.reads import execute, transaction
 from aurum.models.audit_event import AuditEvent
 from tests.conftest import Accounts
 
@@ -33,6 +34,20 @@ async def test_a_dead_pooled_connection_does_not_fail_an_authenticated_read(
     assert response.json()["username"] == "juan"
 
 
+async def _kill_the_pools_only_connection(engine: AsyncEngine) -> None:
+    await engine.dispose()
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.close()
+
+
+async def _written(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        query = select(func.count()).where(_EVENTS.c.event_type == "test.write")
+        return int(await connection.scalar(query) or 0)
+
+
 def _event() -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -49,17 +64,25 @@ def _event() -> dict[str, Any]:
 async def test_a_write_on_a_dead_connection_fails_and_is_not_repeated(state: AppState) -> None:
     """It may have been committed before its connection died: a retry could write twice."""
     engine = state.read_engine
-    await engine.dispose()
-    async with engine.connect() as connection:  # the pool's one connection, killed
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
-        await driver.close()
+    await _kill_the_pools_only_connection(engine)
     with pytest.raises(DBAPIError) as failed:
         await execute(engine, insert(_EVENTS), _event())
     assert failed.value.connection_invalidated
     await execute(engine, insert(_EVENTS), _event())  # on a new connection
-    async with engine.connect() as connection:
-        written = await connection.scalar(
-            select(func.count()).where(_EVENTS.c.event_type == "test.write")
-        )
-    assert written == 1
+    assert await _written(engine) == 1
+
+
+async def test_a_driver_transaction_on_a_dead_connection_fails_and_is_not_repeated(
+    state: AppState,
+) -> None:
+    if state.engine.dialect.name != "postgresql":
+        pytest.skip("transactions of the driver's are asyncpg's")
+    engine = state.engine
+    await _kill_the_pools_only_connection(engine)
+    with pytest.raises(DBAPIError) as failed:
+        async with transaction(engine) as writing:
+            await writing.fetch_one(insert(_EVENTS), _event())
+    assert failed.value.connection_invalidated
+    async with transaction(engine) as writing:  # on a new connection
+        await writing.fetch_one(insert(_EVENTS), _event())
+    assert await _written(engine) == 1

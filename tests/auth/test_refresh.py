@@ -4,6 +4,7 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 
 from aurum.app_state import AppState
@@ -13,6 +14,7 @@ from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
 from tests.conftest import Accounts, AppFactory
+from tests.statements import statements_sent
 
 REFRESH = "/api/v1/refresh-token"
 ME = "/api/v1/users/me"
@@ -184,3 +186,19 @@ async def test_sessions_survive_a_restart(accounts: Accounts, make_app: AppFacto
         assert me.status_code == 200
         refreshed = await other.post(REFRESH, headers=bearer(tokens["refresh_token"]))
         assert refreshed.status_code == 200
+
+
+async def test_on_postgresql_a_rotation_is_run_by_the_driver(
+    accounts: Accounts, state: AppState
+) -> None:
+    """In a transaction of its own: nothing of it goes through SQLAlchemy's session."""
+    if state.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite rotates in the request's transaction")
+    await accounts.register("juan")
+    tokens = await accounts.login("juan")
+    await state.mail.drain()
+    async with statements_sent(state) as sent:
+        response = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
+    assert response.status_code == 200
+    assert [query for query in sent.by_driver if "refresh_tokens" in query] != []
+    assert [query for query in sent.through_sqlalchemy if "refresh_tokens" in query] == []

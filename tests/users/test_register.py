@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from aurum.app_state import AppState
 from aurum.models.audit_event import AuditEvent
 from aurum.models.user import User
 from tests.conftest import PASSWORD, Accounts
+from tests.statements import statements_sent
 
 REGISTER = "/api/v1/users/register"
 ME = "/api/v1/users/me"
@@ -171,28 +171,10 @@ async def test_on_postgresql_a_sign_up_writes_in_one_statement_of_the_driver(
 ) -> None:
     if state.engine.dialect.name != "postgresql":
         pytest.skip("SQLite writes a sign-up in the request's transaction")
-    through_sqlalchemy: list[str] = []
-    by_driver: list[str] = []
-
-    def executed(*args: Any) -> None:
-        through_sqlalchemy.append(str(args[2]))
-
-    def checkout(dbapi_connection: Any, *_: Any) -> None:
-        dbapi_connection.driver_connection.add_query_logger(lambda q: by_driver.append(q.query))
-
-    engines = (state.engine.sync_engine, state.read_engine.sync_engine)
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", executed)
-    event.listen(state.read_engine.sync_engine, "checkout", checkout)
-    try:
+    async with statements_sent(state) as sent:
         assert (await client.post(REGISTER, json=body())).status_code == 201
         await state.mail.drain()  # its email job reads and writes through SQLAlchemy
-        await asyncio.sleep(0)  # asyncpg tells its query loggers on the next loop turn
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", executed)
-        event.remove(state.read_engine.sync_engine, "checkout", checkout)
-    inserts = [query for query in by_driver if "INSERT INTO users" in query]
+    inserts = [query for query in sent.by_driver if "INSERT INTO users" in query]
     assert len(inserts) == 1
     assert inserts[0].startswith("WITH created AS")  # the account, its event, the answer
-    assert not [query for query in through_sqlalchemy if "INSERT INTO users" in query]
+    assert not [query for query in sent.through_sqlalchemy if "INSERT INTO users" in query]

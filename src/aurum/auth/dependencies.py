@@ -188,6 +188,7 @@ async def get_token_rotation(request: Request, db: SessionDep, state: AppStateDe
         state.settings,
         audit=AuditLog(AuditRepository(db), client_info(request)),
         limiter=state.rate_limiter,
+        engine=state.engine,
     )
 
 

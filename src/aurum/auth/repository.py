@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aurum.audit.repository import AuditRepository
 from aurum.db.base import utcnow
-from aurum.db.reads import execute
+from aurum.db.reads import DriverTransaction, execute
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.user import User
@@ -153,6 +153,39 @@ class Rotated(NamedTuple):
     scope: str | None
 
 
+def _rotation_params(
+    token_hash: str,
+    new_token_hash: str,
+    now: datetime,
+    client_id: str | None,
+    idle_since: datetime,
+) -> dict[str, object]:
+    return {
+        "digest": token_hash,
+        "now": now,
+        "client": client_id,
+        "idle_since": idle_since,
+        "new_id": uuid.uuid4(),
+        "new_digest": new_token_hash,
+    }
+
+
+async def rotate_refresh_token_in(
+    transaction: DriverTransaction,
+    token_hash: str,
+    new_token_hash: str,
+    now: datetime,
+    *,
+    client_id: str | None,
+    idle_since: datetime,
+) -> Rotated | None:
+    """PostgreSQL: `SessionRepository.rotate_refresh_token`, in a transaction of the
+    driver's (for a request that has nothing else to commit)."""
+    params = _rotation_params(token_hash, new_token_hash, now, client_id, idle_since)
+    row = await transaction.fetch_one(_ROTATE_REFRESH_TOKEN, params)
+    return None if row is None else Rotated(*row)
+
+
 class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -197,16 +230,10 @@ class SessionRepository:
     ) -> Rotated | None:
         """Mark the token used and store its successor, if it is unused and its session
         can be refreshed by `client_id` (idle since `idle_since` at most); else None."""
-        params = {
-            "digest": token_hash,
-            "now": now,
-            "client": client_id,
-            "idle_since": idle_since,
-        }
+        params = _rotation_params(token_hash, new_token_hash, now, client_id, idle_since)
         if self.session.get_bind().dialect.name == "postgresql":
-            params |= {"new_id": uuid.uuid4(), "new_digest": new_token_hash}
             row = (await self.session.execute(_ROTATE_REFRESH_TOKEN, params)).one_or_none()
-            return None if row is None else Rotated(row[0], row[1], row[2])
+            return None if row is None else Rotated(*row)
         session_id = (await self.session.execute(_CLAIM_REFRESH_TOKEN, params)).scalar()
         if session_id is None:
             return None

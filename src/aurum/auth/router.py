@@ -57,7 +57,7 @@ async def refresh_token(
     rotation: TokenRotationDep,
 ) -> TokenResponse:
     """Rotate a refresh token (Bearer header or body): a new access and refresh token."""
-    return await rotation.refresh(_refresh_token(request, body))
+    return await rotation.refresh(_refresh_token(request, body), alone=True)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=REFRESH_BODY)

@@ -10,12 +10,14 @@ another ~40 µs per statement).
 Reads can be repeated, so a pooled connection found dead (the database restarted; the
 pool has no pre-ping) costs one retry on the connections SQLAlchemy has meanwhile
 replaced; anything else the driver raises sends the read through SQLAlchemy's usual
-path, which turns it into SQLAlchemy's errors. A write is run once: see `execute`.
+path, which turns it into SQLAlchemy's errors. A write is run once: see `execute` and
+`transaction`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,3 +171,39 @@ async def execute(
         row = result.one_or_none() if result.returns_rows else None
         await connection.commit()
     return None if row is None else tuple(row)
+
+
+class DriverTransaction:
+    """Statements of one transaction, run by asyncpg (see `transaction`)."""
+
+    def __init__(self, driver: asyncpg.Connection, dialect: Dialect) -> None:
+        self._driver = driver
+        self._dialect = dialect
+
+    async def fetch_one(
+        self, statement: AnySelect | UpdateBase, values: Mapping[str, Any]
+    ) -> Row | None:
+        """The row the statement returns, if any."""
+        compiled = _for_driver(statement, self._dialect)
+        record = await self._driver.fetchrow(compiled.sql, *compiled.arguments(values))
+        return None if record is None else compiled.row(record)
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[DriverTransaction]:
+    """PostgreSQL: a transaction on a raw pooled connection, run by asyncpg. It commits
+    when the block ends and rolls back if the block raises. Nothing in it is repeated: an
+    error of the driver fails it as SQLAlchemy's DBAPIError (a 503)."""
+    if engine.dialect.driver != "asyncpg":
+        msg = "driver transactions are for asyncpg (PostgreSQL)"
+        raise ValueError(msg)
+    pooled = await engine.raw_connection()
+    driver: asyncpg.Connection = pooled.driver_connection
+    try:
+        async with driver.transaction():
+            yield DriverTransaction(driver, engine.dialect)
+    except _DRIVER_ERRORS as exc:
+        lost = driver.is_closed()
+        raise DBAPIError("transaction", None, exc, connection_invalidated=lost) from exc
+    finally:
+        await _give_back(pooled, driver)
