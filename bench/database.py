@@ -106,3 +106,17 @@ async def signing_key_count(dsn: str) -> int:
     finally:
         await connection.close()
     return count
+
+
+async def rehash_users(dsn: str, count: int, password_hash: str) -> None:
+    """Give the first `count` seeded accounts `password_hash` (the calibration's hash)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "UPDATE users SET password_hash = $1 WHERE username LIKE $2 AND username <= $3",
+            password_hash,
+            f"{USER_PREFIX}%",
+            f"{USER_PREFIX}{count - 1:07d}",
+        )
+    finally:
+        await connection.close()
