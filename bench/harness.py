@@ -120,7 +120,7 @@ async def run(options: Options, command: str) -> Report:
                 await references_again(options, dsn, report)
                 progress(f"R3 again: {options.hashes} Argon2id hashes")
                 bound = bound.again(measure(Settings(_env_file=None), options.hashes))
-                progress("S3x: sign-in with a small hash (calibration)")
+                progress("S3x, S5x: sign-in and sign-up with a small hash (calibration)")
                 await sign_in_with_a_small_hash(options, env, dsn, report, bound)
     report.facts = [
         (

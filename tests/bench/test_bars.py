@@ -120,7 +120,7 @@ def test_the_calibration_tells_what_a_sign_in_costs_besides_its_hash() -> None:
     )
     explain_calibration(report, BOUND, small_hash_seconds=0.0005)
     assert report.notes == [
-        "Besides its hash, a sign-in cost the server 2.0 ms of CPU with a 1 MiB, t=1 hash "
+        "Besides its hash, a sign-in cost the server 2.0 ms of CPU with a 1 MiB t=1 hash "
         "(S3x) and 4.0 ms next to Argon2id at the configured parameters (S3, the hash "
         "counted at R3's 20.0 ms): 2.0 x as much beside memory-hard hashes, which share the "
         "cores and their caches. At 2.0 ms a sign-in would reach 0.91 x R3 by the server's "
