@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy import select, update
+
+from aurum.account_email.mailer import AccountMailer
 from aurum.app_state import AppState
+from aurum.db.base import utcnow
+from aurum.models.account_token import AccountToken, TokenPurpose
+from aurum.models.user import User
 from tests.account_email.conftest import LINKS
 from tests.conftest import Accounts
 from tests.mail_server import Inbox, body_of, token_of
@@ -111,3 +119,30 @@ async def test_accounts_made_by_an_admin_are_asked_to_confirm_too(
     assert (
         await mail_accounts.client.post(CONFIRM, json={"token": token_of(message)})
     ).status_code == 204
+
+
+async def test_a_link_is_issued_only_for_an_enabled_unconfirmed_account(
+    accounts: Accounts, state: AppState
+) -> None:
+    await accounts.register("juan")
+    await state.mail.drain()  # the sign-up's own link
+    mailer = AccountMailer(state.sessionmaker, state.settings)
+    async with state.sessionmaker() as db:
+        juan = await db.scalar(select(User.id).where(User.username == "juan"))
+    assert juan is not None
+    message = await mailer.verification(juan)
+    assert message is not None
+    assert message["To"] == "juan@example.com"
+    for change in ({"disabled": True}, {"disabled": False, "email_verified_at": utcnow()}):
+        async with state.sessionmaker.begin() as db:
+            await db.execute(update(User).values(**change))
+        assert await mailer.verification(juan) is None
+    assert await mailer.verification(uuid.uuid4()) is None  # no such account
+    async with state.sessionmaker() as db:
+        issued = await db.scalars(
+            select(AccountToken.email).where(
+                AccountToken.user_id == juan,
+                AccountToken.purpose == TokenPurpose.EMAIL_VERIFICATION,
+            )
+        )
+        assert issued.all() == ["juan@example.com", "juan@example.com"]
