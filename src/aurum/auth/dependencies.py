@@ -11,6 +11,7 @@ from fastapi.openapi.models import OAuth2 as OAuth2Model
 from fastapi.openapi.models import OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.base import SecurityBase
+from fastapi.security.utils import get_authorization_scheme_param
 
 from aurum.app_state import AppState, AppStateDep, app_state
 from aurum.audit.repository import AuditRepository
@@ -64,8 +65,7 @@ class BearerAuthentication(SecurityBase):
         self.scheme_name = "OAuth2PasswordBearer"
 
     async def __call__(self, request: Request) -> Caller:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        token = token.strip()
+        scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
         if scheme.lower() != "bearer" or not token:
             raise NotAuthenticated
         return await get_caller(request, token)

@@ -170,22 +170,6 @@ def _rotation_params(
     }
 
 
-async def rotate_refresh_token_in(
-    transaction: DriverTransaction,
-    token_hash: str,
-    new_token_hash: str,
-    now: datetime,
-    *,
-    client_id: str | None,
-    idle_since: datetime,
-) -> Rotated | None:
-    """PostgreSQL: `SessionRepository.rotate_refresh_token`, in a transaction of the
-    driver's (for a request that has nothing else to commit)."""
-    params = _rotation_params(token_hash, new_token_hash, now, client_id, idle_since)
-    row = await transaction.fetch_one(_ROTATE_REFRESH_TOKEN, params)
-    return None if row is None else Rotated(*row)
-
-
 class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -227,10 +211,17 @@ class SessionRepository:
         *,
         client_id: str | None,
         idle_since: datetime,
+        transaction: DriverTransaction | None = None,
     ) -> Rotated | None:
         """Mark the token used and store its successor, if it is unused and its session
-        can be refreshed by `client_id` (idle since `idle_since` at most); else None."""
+        can be refreshed by `client_id` (idle since `idle_since` at most); else None.
+
+        PostgreSQL runs it as one statement: in `transaction` (asyncpg's own) when given,
+        else in the request's."""
         params = _rotation_params(token_hash, new_token_hash, now, client_id, idle_since)
+        if transaction is not None:
+            row = await transaction.fetch_one(_ROTATE_REFRESH_TOKEN, params)
+            return None if row is None else Rotated(*row)
         if self.session.get_bind().dialect.name == "postgresql":
             row = (await self.session.execute(_ROTATE_REFRESH_TOKEN, params)).one_or_none()
             return None if row is None else Rotated(*row)

@@ -9,6 +9,7 @@ reused token (its session is revoked) from an invalid one.
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import NoReturn
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused
-from aurum.auth.repository import Rotated, SessionRepository, rotate_refresh_token_in
+from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import TokenResponse
 from aurum.auth.token_pair import token_pair
 from aurum.config import Settings
@@ -59,22 +60,20 @@ class TokenRotation:
         now = utcnow()
         digest = token_digest(refresh_token)
         successor = new_token()
-        rotation = (digest, token_digest(successor), now)
-        idle_since = now - self.idle
-        rotated: Rotated | None
-        if alone and self.engine is not None and self.engine.dialect.driver == "asyncpg":
-            async with transaction(self.engine) as rotating:
-                rotated = await rotate_refresh_token_in(
-                    rotating, *rotation, client_id=client_id, idle_since=idle_since
-                )
-                if rotated is not None:
-                    await self._count(rotated.user_id)  # over the limit: rolled back
-        else:
+        own = alone and self.engine is not None and self.engine.dialect.driver == "asyncpg"
+        engine = self.engine if own else None
+        async with nullcontext() if engine is None else transaction(engine) as rotating:
             rotated = await self.sessions.rotate_refresh_token(
-                *rotation, client_id=client_id, idle_since=idle_since
+                digest,
+                token_digest(successor),
+                now,
+                client_id=client_id,
+                idle_since=now - self.idle,
+                transaction=rotating,
             )
             if rotated is not None:
-                # Over the limit, it is rolled back with the request: the token still works.
+                # Over the limit, the rotation is rolled back (with its own transaction, or
+                # with the request's): the token still works.
                 await self._count(rotated.user_id)
         if rotated is None:
             await self._refuse(digest, client_id)

@@ -25,7 +25,6 @@ import asyncpg
 from sqlalchemy import Dialect, Select, UpdateBase
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
@@ -57,7 +56,11 @@ class _DriverStatement:
             )
         ]
 
-    def row(self, record: asyncpg.Record) -> Row:
+    async def fetch(self, driver: asyncpg.Connection, values: Mapping[str, Any]) -> Row | None:
+        """Run on `driver`: the row it returns (with SQLAlchemy's conversions), if any."""
+        record = await driver.fetchrow(self.sql, *self.arguments(values))
+        if record is None:
+            return None
         return tuple(
             value if process is None else process(value)
             for process, value in zip(self.result, record, strict=True)
@@ -99,13 +102,17 @@ def _for_driver(statement: AnySelect | UpdateBase, dialect: Dialect) -> _DriverS
     return found
 
 
-async def _give_back(pooled: PoolProxiedConnection, driver: asyncpg.Connection) -> None:
-    """Return the connection to the pool, or throw it away if the driver found it closed
-    (SQLAlchemy then opens a new one on demand)."""
-    if driver.is_closed():
-        await greenlet_spawn(pooled.invalidate)
-    else:
-        await greenlet_spawn(pooled.close)
+@asynccontextmanager
+async def _pooled_driver(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """The asyncpg connection of a raw pooled connection. On the way out it goes back to
+    the pool, or is thrown away if the driver found it closed (SQLAlchemy then opens a new
+    one on demand)."""
+    pooled = await engine.raw_connection()
+    driver: asyncpg.Connection = pooled.driver_connection
+    try:
+        yield driver
+    finally:
+        await greenlet_spawn(pooled.invalidate if driver.is_closed() else pooled.close)
 
 
 async def fetch_one(
@@ -125,16 +132,11 @@ async def _fetch(
 ) -> Row | None:
     if engine.dialect.driver == "asyncpg":
         compiled = _for_driver(statement, engine.dialect)
-        pooled = await engine.raw_connection()
-        driver: asyncpg.Connection = pooled.driver_connection
-        try:
-            record = await driver.fetchrow(compiled.sql, *compiled.arguments(values))
-        except _DRIVER_ERRORS:
-            pass  # once more through SQLAlchemy, which reports it its own way
-        else:
-            return None if record is None else compiled.row(record)
-        finally:
-            await _give_back(pooled, driver)
+        async with _pooled_driver(engine) as driver:
+            try:
+                return await compiled.fetch(driver, values)
+            except _DRIVER_ERRORS:
+                pass  # once more through SQLAlchemy, which reports it its own way
     async with engine.connect() as connection:
         row = (await connection.execute(statement, values)).one_or_none()
     return None if row is None else tuple(row)
@@ -154,18 +156,13 @@ async def execute(
     """
     if engine.dialect.driver == "asyncpg":
         compiled = _for_driver(statement, engine.dialect)
-        pooled = await engine.raw_connection()
-        driver: asyncpg.Connection = pooled.driver_connection
-        try:
-            record = await driver.fetchrow(compiled.sql, *compiled.arguments(values))
-        except _DRIVER_ERRORS as exc:
-            lost = driver.is_closed()
-            if lost or not isinstance(exc, asyncpg.PostgresError):
-                raise DBAPIError(compiled.sql, None, exc, connection_invalidated=lost) from exc
-        else:
-            return None if record is None else compiled.row(record)
-        finally:
-            await _give_back(pooled, driver)
+        async with _pooled_driver(engine) as driver:
+            try:
+                return await compiled.fetch(driver, values)
+            except _DRIVER_ERRORS as exc:
+                lost = driver.is_closed()
+                if lost or not isinstance(exc, asyncpg.PostgresError):
+                    raise DBAPIError(compiled.sql, None, exc, connection_invalidated=lost) from exc
     async with engine.connect() as connection:
         result = await connection.execute(statement, values)
         row = result.one_or_none() if result.returns_rows else None
@@ -184,9 +181,7 @@ class DriverTransaction:
         self, statement: AnySelect | UpdateBase, values: Mapping[str, Any]
     ) -> Row | None:
         """The row the statement returns, if any."""
-        compiled = _for_driver(statement, self._dialect)
-        record = await self._driver.fetchrow(compiled.sql, *compiled.arguments(values))
-        return None if record is None else compiled.row(record)
+        return await _for_driver(statement, self._dialect).fetch(self._driver, values)
 
 
 @asynccontextmanager
@@ -197,13 +192,10 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[DriverTransaction]:
     if engine.dialect.driver != "asyncpg":
         msg = "driver transactions are for asyncpg (PostgreSQL)"
         raise ValueError(msg)
-    pooled = await engine.raw_connection()
-    driver: asyncpg.Connection = pooled.driver_connection
-    try:
-        async with driver.transaction():
-            yield DriverTransaction(driver, engine.dialect)
-    except _DRIVER_ERRORS as exc:
-        lost = driver.is_closed()
-        raise DBAPIError("transaction", None, exc, connection_invalidated=lost) from exc
-    finally:
-        await _give_back(pooled, driver)
+    async with _pooled_driver(engine) as driver:
+        try:
+            async with driver.transaction():
+                yield DriverTransaction(driver, engine.dialect)
+        except _DRIVER_ERRORS as exc:
+            lost = driver.is_closed()
+            raise DBAPIError("transaction", None, exc, connection_invalidated=lost) from exc
