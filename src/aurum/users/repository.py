@@ -61,7 +61,8 @@ def _registration(insert: Any) -> Insert:
 
 _REGISTER_PG = _registration(postgresql.insert)
 _REGISTER_SQLITE = _registration(sqlite.insert)
-_USERNAME_TAKEN = select(exists().where(func.lower(User.username) == bindparam("username")))
+_USERNAME_EXISTS = exists().where(func.lower(_USERS.c.username) == bindparam("username_key"))
+_USERNAME_TAKEN = select(_USERNAME_EXISTS)
 _PASSWORD_HASH = select(User.password_hash).where(User.id == bindparam("user_id"))
 
 # A sign-up on PostgreSQL, in one statement that commits by itself: the account (unless a
@@ -72,8 +73,7 @@ _AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
 _CREATED = _REGISTER_PG.cte("created")
 _NEW_ID = select(_CREATED.c.id).scalar_subquery()
 _IS_NEW = exists(select(_CREATED.c.id))
-_USERNAME_WAS_TAKEN = exists().where(func.lower(_USERS.c.username) == bindparam("username_key"))
-_EMAIL_WAS_TAKEN = exists().where(_USERS.c.email == bindparam("email_key"))
+_EMAIL_EXISTS = exists().where(_USERS.c.email == bindparam("email_key"))
 _EVENT_VALUES = ("id", "occurred_at", "ip_address", "user_agent", "details")  # from `event`
 _EVENT_ROW = {
     **{name: bindparam(f"a_{name}", type_=_AUDIT_EVENTS.c[name].type) for name in _EVENT_VALUES},
@@ -89,13 +89,11 @@ _EVENT = (
     insert(_AUDIT_EVENTS)
     .from_select(
         list(_EVENT_ROW),
-        select(*_EVENT_ROW.values()).where(
-            or_(_IS_NEW, and_(~_USERNAME_WAS_TAKEN, _EMAIL_WAS_TAKEN))
-        ),
+        select(*_EVENT_ROW.values()).where(or_(_IS_NEW, and_(~_USERNAME_EXISTS, _EMAIL_EXISTS))),
     )
     .cte("event")
 )
-_REGISTER_ALONE = select(_NEW_ID, _USERNAME_WAS_TAKEN, _EMAIL_WAS_TAKEN).add_cte(_CREATED, _EVENT)
+_REGISTER_ALONE = select(_NEW_ID, _USERNAME_EXISTS, _EMAIL_EXISTS).add_cte(_CREATED, _EVENT)
 
 
 class Registration(NamedTuple):
@@ -208,7 +206,8 @@ class UserRepository:
 
     async def username_taken(self, username: str) -> bool:
         """Whether an account (in any letter case) has this username."""
-        return bool(await self.session.scalar(_USERNAME_TAKEN, {"username": username.lower()}))
+        key = {"username_key": username.lower()}
+        return bool(await self.session.scalar(_USERNAME_TAKEN, key))
 
     async def delete(self, user: User) -> None:
         await self.session.delete(user)
