@@ -28,7 +28,7 @@ SMALL = "1 MiB t=1 hash"
 ACCOUNTS = 10_000  # accounts given the small hash (the first of the seeded ones)
 
 
-async def sign_in_with_a_small_hash(
+async def calibrate_with_a_small_hash(
     options: Options, env: dict[str, str], dsn: str, report: Report, bound: HashBound
 ) -> None:
     accounts = min(options.users, ACCOUNTS)

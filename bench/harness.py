@@ -20,7 +20,7 @@ from pathlib import Path
 from aurum.config import Settings
 from bench import database, machine, servers, service
 from bench.bars import judge
-from bench.calibration import sign_in_with_a_small_hash
+from bench.calibration import calibrate_with_a_small_hash
 from bench.hash_bound import measure
 from bench.loadgen import Load
 from bench.references import measure_r1, measure_r2
@@ -121,7 +121,7 @@ async def run(options: Options, command: str) -> Report:
                 progress(f"R3 again: {options.hashes} Argon2id hashes")
                 bound = bound.again(measure(Settings(_env_file=None), options.hashes))
                 progress("S3x, S5x: sign-in and sign-up with a small hash (calibration)")
-                await sign_in_with_a_small_hash(options, env, dsn, report, bound)
+                await calibrate_with_a_small_hash(options, env, dsn, report, bound)
     report.facts = [
         (
             "run",

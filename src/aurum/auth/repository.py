@@ -153,23 +153,6 @@ class Rotated(NamedTuple):
     scope: str | None
 
 
-def _rotation_params(
-    token_hash: str,
-    new_token_hash: str,
-    now: datetime,
-    client_id: str | None,
-    idle_since: datetime,
-) -> dict[str, object]:
-    return {
-        "digest": token_hash,
-        "now": now,
-        "client": client_id,
-        "idle_since": idle_since,
-        "new_id": uuid.uuid4(),
-        "new_digest": new_token_hash,
-    }
-
-
 class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -218,7 +201,14 @@ class SessionRepository:
 
         PostgreSQL runs it as one statement: in `transaction` (asyncpg's own) when given,
         else in the request's."""
-        params = _rotation_params(token_hash, new_token_hash, now, client_id, idle_since)
+        params = {
+            "digest": token_hash,
+            "now": now,
+            "client": client_id,
+            "idle_since": idle_since,
+            "new_id": uuid.uuid4(),
+            "new_digest": new_token_hash,
+        }
         if transaction is not None:
             row = await transaction.fetch_one(_ROTATE_REFRESH_TOKEN, params)
             return None if row is None else Rotated(*row)
