@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
 from aurum.mail.queue import MailQueue
-from aurum.rate_limits.limiter import RateLimiter
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.security.rate_limiter import RateLimiter
 from aurum.sso.authenticator import SsoAuthenticator
 
 

@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.errors import AppError
 from aurum.models.user import Role
 from aurum.security.passwords import PasswordHasher
+from aurum.session_store.repository import SessionRepository
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserCreate
 from aurum.users.service import UserService

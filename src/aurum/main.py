@@ -17,7 +17,9 @@ from aurum.account_email.router import router as account_email_router
 from aurum.app_state import AppState
 from aurum.audit.router import router as audit_router
 from aurum.auth.router import router as auth_router
+from aurum.auth.user_tokens import UserTokens
 from aurum.bootstrap import ensure_first_admin
+from aurum.callers.authentication import Authenticator, install_authenticators
 from aurum.catalogs.loader import load_catalogs
 from aurum.catalogs.router import router as catalogs_router
 from aurum.companies.router import router as companies_router
@@ -25,6 +27,8 @@ from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
 from aurum.errors import ERROR_RESPONSES, install_error_handlers
+from aurum.external_identities.dependencies import SsoTokens
+from aurum.external_identities.router import router as sso_router
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
@@ -33,16 +37,16 @@ from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
 from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.discovery import router as discovery_router
+from aurum.oauth.principal import ClientTokens
 from aurum.oauth.router import router as oauth_router
-from aurum.rate_limits.limiter import RateLimiter, build_storage
 from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
+from aurum.security.rate_limiter import RateLimiter, build_storage
 from aurum.sessions.router import router as sessions_router
 from aurum.sso.authenticator import SsoAuthenticator
 from aurum.sso.introspection import build_http_client
-from aurum.sso.router import router as sso_router
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 from aurum.xp.router import router as xp_router
@@ -74,7 +78,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mail.start()
     try:
         await keys.ensure_signing_key(settings.signing_algorithm)
-        app.state.aurum = AppState(
+        state = app.state.aurum = AppState(
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
@@ -94,6 +98,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             mail=mail,
             rate_limiter=rate_limiter,
         )
+        install_authenticators(app, authenticators(state))
         await ensure_first_admin(sessionmaker, passwords, settings)
         if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
             await load_catalogs(sessionmaker)
@@ -108,6 +113,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await redis.aclose()
         await read_engine.dispose()
         await engine.dispose()
+
+
+def authenticators(state: AppState) -> list[Authenticator]:
+    """Who a bearer token may stand for, asked in this order."""
+    chain: list[Authenticator] = [
+        UserTokens(state.access_tokens, state.read_engine),
+        ClientTokens(state.access_tokens, state.read_sessionmaker),
+    ]
+    if state.sso is not None:
+        chain.append(SsoTokens(state))
+    return chain
 
 
 def telemetry() -> TelemetryConfig | None:

@@ -15,12 +15,19 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from aurum.users.errors import InvalidCursor
+from aurum.errors import AppError
 
 T = TypeVar("T")
 Key = str | int | datetime | uuid.UUID
 
 MAX_CURSOR_LENGTH = 500
+
+
+class InvalidCursor(AppError):
+    status_code = 422
+    code = "invalid_cursor"
+    message = "The pagination cursor is not valid."
+    message_es = "El cursor de paginación no es válido."
 
 
 class Page(BaseModel, Generic[T]):

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import select, update
 
-from aurum.account_email.mailer import AccountMailer
+from aurum.account_mail.mailer import AccountMailer
 from aurum.app_state import AppState
 from aurum.db.base import utcnow
 from aurum.models.account_token import AccountToken, TokenPurpose

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from aurum.app_state import AppState
-from aurum.auth.scopes import RequireScopes
+from aurum.callers.scopes import RequireScopes
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession
 from tests.conftest import PASSWORD, Accounts

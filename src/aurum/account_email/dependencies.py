@@ -4,15 +4,15 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.account_email.mailer import AccountMailer
-from aurum.account_email.notices import AccountNotices
 from aurum.account_email.service import AccountEmailService
+from aurum.account_mail.mailer import AccountMailer
+from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
 from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
-from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
+from aurum.session_store.repository import SessionRepository
 from aurum.users.dependencies import UserServiceDep
 
 

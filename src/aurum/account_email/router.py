@@ -11,7 +11,7 @@ from aurum.account_email.schemas import (
     PasswordResetConfirm,
     VerificationConfirm,
 )
-from aurum.auth.dependencies import ClientInfoDep
+from aurum.client_info import ClientInfoDep
 from aurum.rate_limits.dependencies import rate_limit
 
 router = APIRouter(tags=["account email"])

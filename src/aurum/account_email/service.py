@@ -5,16 +5,16 @@ from __future__ import annotations
 from functools import partial
 
 from aurum.account_email.errors import InvalidResetToken, InvalidVerificationToken
-from aurum.account_email.mailer import AccountMailer
+from aurum.account_mail.mailer import AccountMailer
 from aurum.account_tokens.service import AccountTokenService
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
-from aurum.auth.service import ClientInfo
+from aurum.client_info import ClientInfo
 from aurum.db.base import utcnow
 from aurum.mail.queue import MailQueue
 from aurum.models.account_token import TokenPurpose
 from aurum.security.passwords import PasswordHasher
+from aurum.session_store.repository import SessionRepository
 from aurum.users.service import UserService
 
 

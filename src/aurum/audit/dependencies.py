@@ -6,7 +6,7 @@ from fastapi import Depends
 
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
-from aurum.auth.dependencies import ClientInfoDep
+from aurum.client_info import ClientInfoDep
 from aurum.db.session import SessionDep
 
 

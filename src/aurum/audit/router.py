@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from aurum.audit.dependencies import AuditLogDep
 from aurum.audit.schemas import AuditEventPage, AuditEventRead, AuditQuery
-from aurum.auth.dependencies import AdminUser
+from aurum.callers.dependencies import AdminUser
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 

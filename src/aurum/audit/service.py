@@ -12,16 +12,13 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.repository import AuditFilter, AuditRepository
+from aurum.client_info import ClientInfo
 from aurum.db.base import utcnow
 from aurum.models.audit_event import AuditEvent
-from aurum.users.errors import InvalidCursor
-
-if TYPE_CHECKING:  # auth.service records events through this module
-    from aurum.auth.service import ClientInfo
+from aurum.pagination import InvalidCursor
 
 DetailValue = str | int | bool | None
 # Details describe an event; they never carry credentials. Keys that look like one are a bug.

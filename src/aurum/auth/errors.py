@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aurum.errors import AppError, Forbidden
+from aurum.errors import AppError
 
 
 class InvalidCredentials(AppError):
@@ -29,9 +29,3 @@ class SignInFailed(InvalidCredentials):
     """The same answer as InvalidCredentials; keeps the audit record of the failure."""
 
     commit_changes = True
-
-
-class UserTokenRequired(Forbidden):
-    code = "user_token_required"
-    message = "This needs a user's access token; a service token cannot be used here."
-    message_es = "Esto requiere el token de acceso de un usuario; no sirve un token de servicio."

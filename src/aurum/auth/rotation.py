@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidRefreshToken, RefreshTokenReused
-from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import TokenResponse
 from aurum.auth.token_pair import token_pair
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.db.reads import transaction
-from aurum.rate_limits.limiter import RateLimiter, account_key
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.opaque_tokens import new_token, token_digest
+from aurum.security.rate_limiter import RateLimiter, account_key
+from aurum.session_store.repository import SessionRepository
 
 REFRESH_PER_ACCOUNT = "30/minute;300/hour"
 

@@ -6,15 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from aurum.auth.dependencies import (
-    AuthServiceDep,
-    ClientInfoDep,
-    TokenRotationDep,
-    oauth2_scheme,
-)
+from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.auth.errors import InvalidRefreshToken
 from aurum.auth.schemas import LoginForm, MfaRequired, RefreshRequest, TokenResponse
 from aurum.auth.service import LOGIN_PER_IP
+from aurum.callers.authentication import oauth2_scheme
+from aurum.client_info import ClientInfoDep
 from aurum.rate_limits.dependencies import rate_limit
 from aurum.request_body import form_or_json, form_or_json_doc
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -14,28 +13,23 @@ from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.auth.errors import InvalidCredentials, SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
-from aurum.auth.repository import SessionRepository, open_session_alone
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.auth.token_pair import token_pair
+from aurum.client_info import ClientInfo
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
 from aurum.models.user import User
-from aurum.rate_limits.limiter import RateLimiter
-from aurum.rate_limits.login_throttle import Attempt, LoginThrottle
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
+from aurum.security.login_throttle import Attempt, LoginThrottle
 from aurum.security.opaque_tokens import new_token, token_digest
 from aurum.security.passwords import PasswordHasher
+from aurum.security.rate_limiter import RateLimiter
+from aurum.session_store.repository import SessionRepository, open_session_alone
 from aurum.users.repository import UserRepository
 
 # Sign-in requests per client address, wherever they come in (/token, the password grant).
 LOGIN_PER_IP = "60/minute;600/hour"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    user_agent: str | None
-    ip_address: str | None
 
 
 class SecondFactor(Protocol):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel
 
-from aurum.auth.dependencies import AdminUser
+from aurum.callers.dependencies import AdminUser
 from aurum.catalogs.dependencies import CatalogServiceDep
 from aurum.catalogs.repository import E
 from aurum.catalogs.schemas import (

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from aurum.app_state import AppStateDep
-from aurum.auth.dependencies import CurrentUser
+from aurum.callers.dependencies import CurrentUser
 from aurum.catalogs.repository import CatalogRepository
 from aurum.companies.invitation_mail import InvitationNotices
 from aurum.companies.invitations import InvitationService

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aurum.account_email.messages import link
+from aurum.account_mail.messages import link
 from aurum.config import Settings
 from aurum.db.after_commit import after_commit
 from aurum.mail.message import bilingual_message

@@ -24,8 +24,8 @@ from aurum.errors import Forbidden
 from aurum.models.company import Company, CompanyInvitation, CompanyMember, CompanyRole
 from aurum.models.user import User
 from aurum.pagination import decode_cursor, encode_cursor
-from aurum.rate_limits.limiter import RateLimiter, account_key
 from aurum.security.opaque_tokens import new_token, token_digest
+from aurum.security.rate_limiter import RateLimiter, account_key
 
 # Invitations send email to any address: each inviter may send so many, and so many to
 # one address. Nothing is counted per address alone, or strangers could use it up.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from aurum.auth.dependencies import CurrentUser
+from aurum.callers.dependencies import CurrentUser
 from aurum.companies.dependencies import CompanyMemberManager, InvitationServiceDep
 from aurum.companies.permissions import ROLE_PERMISSIONS
 from aurum.companies.schemas import (

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from aurum.auth.dependencies import CurrentUser
+from aurum.callers.dependencies import CurrentUser
 from aurum.catalogs.schemas import CatalogId
 from aurum.companies.dependencies import (
     CompanyDeleter,

@@ -4,18 +4,18 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.account_email.mailer import AccountMailer
-from aurum.account_email.notices import AccountNotices
+from aurum.account_mail.mailer import AccountMailer
+from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
 from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep
-from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
 from aurum.mfa.repository import MfaRepository
 from aurum.mfa.service import MfaService, MfaSignInService
 from aurum.mfa.totp import MfaSecrets
+from aurum.session_store.repository import SessionRepository
 from aurum.users.repository import UserRepository
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from aurum.auth.dependencies import AdminUser, ClientInfoDep, CurrentUser
 from aurum.auth.schemas import TokenResponse
+from aurum.callers.dependencies import AdminUser, CurrentUser
+from aurum.client_info import ClientInfoDep
 from aurum.mfa.dependencies import MfaServiceDep, MfaSignInServiceDep
 from aurum.mfa.schemas import (
     CodeConfirmation,

@@ -9,13 +9,13 @@ import time
 
 from limits import RateLimitItem
 
-from aurum.account_email.notices import AccountNotices
+from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.service import AccountTokenService
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.auth.schemas import TokenResponse
-from aurum.auth.service import AuthService, ClientInfo
+from aurum.auth.service import AuthService
+from aurum.client_info import ClientInfo
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.mfa import totp
@@ -32,8 +32,9 @@ from aurum.mfa.schemas import MfaStatus, RecoveryCodes, TotpEnrollment
 from aurum.models.account_token import TokenPurpose
 from aurum.models.mfa import TotpCredential
 from aurum.models.user import User
-from aurum.rate_limits.limiter import RateLimiter, account_key
 from aurum.security.passwords import PasswordHasher
+from aurum.security.rate_limiter import RateLimiter, account_key
+from aurum.session_store.repository import SessionRepository
 from aurum.users.errors import UserNotFound, WrongPassword
 from aurum.users.repository import UserRepository
 

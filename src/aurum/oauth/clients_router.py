@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from aurum.auth.dependencies import AdminUser
+from aurum.callers.dependencies import AdminUser
 from aurum.oauth.dependencies import ClientServiceDep
 from aurum.oauth.schemas import (
     ClientCreate,

@@ -8,7 +8,6 @@ from fastapi import Depends, Request
 from aurum.app_state import AppStateDep, app_state
 from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
-from aurum.auth.repository import SessionRepository
 from aurum.db.session import SessionDep
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
@@ -17,6 +16,7 @@ from aurum.oauth.grants import GrantService
 from aurum.oauth.introspection import TokenIntrospection, TokenRevocation
 from aurum.oauth.repository import ClientRepository, IntrospectionReads
 from aurum.oauth.schemas import TokenRequest, TokenTypeHintRequest
+from aurum.session_store.repository import SessionRepository
 
 TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
 

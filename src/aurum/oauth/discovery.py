@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from aurum.app_state import AppStateDep
+from aurum.callers.scopes import SCOPES
 from aurum.config import Settings
 from aurum.db.session import SessionDep
 from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.schemas import GRANT_TYPES
-from aurum.oauth.scopes import SCOPES
 
 router = APIRouter(prefix="/.well-known", tags=["discovery"])
 

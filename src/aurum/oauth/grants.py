@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aurum.auth.errors import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
-from aurum.auth.repository import SessionRepository
 from aurum.auth.rotation import TokenRotation
 from aurum.auth.schemas import TokenResponse
-from aurum.auth.service import LOGIN_PER_IP, AuthService, ClientInfo
+from aurum.auth.service import LOGIN_PER_IP, AuthService
+from aurum.client_info import ClientInfo
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.client_auth import ClientCredentials, authenticate_client
 from aurum.oauth.errors import (
@@ -22,9 +22,10 @@ from aurum.oauth.errors import (
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.schemas import GRANT_TYPES, OAuthTokenResponse, TokenRequest
 from aurum.oauth.scopes import format_scope, parse_scope
-from aurum.rate_limits.limiter import client_key
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.opaque_tokens import token_digest
+from aurum.security.rate_limiter import client_key
+from aurum.session_store.repository import SessionRepository
 
 
 def _requested_scope(request: TokenRequest, allowed: frozenset[str]) -> frozenset[str] | None:

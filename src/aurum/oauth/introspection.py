@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession, RefreshToken
@@ -16,11 +15,16 @@ from aurum.models.oauth_client import OAuthClient
 from aurum.models.user import User
 from aurum.oauth.client_auth import ClientCredentials, authenticate_client, check_client
 from aurum.oauth.errors import InvalidRequest, UnauthorizedClient
-from aurum.oauth.principal import is_service_token
 from aurum.oauth.repository import ClientRepository, IntrospectionReads
 from aurum.oauth.scopes import format_scope
-from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
+from aurum.security.access_tokens import (
+    AccessClaims,
+    AccessTokenCodec,
+    TokenRejected,
+    is_service_token,
+)
 from aurum.security.opaque_tokens import token_digest
+from aurum.session_store.repository import SessionRepository
 
 INACTIVE: dict[str, object] = {"active": False}
 REFRESH_TOKEN_TYPE = "refresh_token"  # noqa: S105 - a type name, not a secret

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from aurum.callers.authentication import our_claims
+from aurum.callers.principals import ServicePrincipal
 from aurum.errors import InvalidToken
 from aurum.oauth.repository import ClientRepository
-from aurum.security.access_tokens import AccessClaims
+from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, is_service_token
 
 
-@dataclass(frozen=True, slots=True)
-class ServicePrincipal:
-    """A service client acting on its own behalf: no user, only its scopes."""
+class ClientTokens:
+    """Access tokens Aurum issued to a service client (the client-credentials grant)."""
 
-    client_id: str
-    scopes: frozenset[str]
-    claims: AccessClaims
+    def __init__(
+        self, tokens: AccessTokenCodec, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        self.tokens = tokens
+        self.sessionmaker = sessionmaker  # autocommit sessions: one read, no transaction
 
-
-def is_service_token(claims: AccessClaims) -> bool:
-    """Client-credentials tokens name the client as their subject (RFC 9068 §2.2)."""
-    return claims.client_id is not None and claims.subject == claims.client_id
+    async def authenticate(self, token: str) -> ServicePrincipal | None:
+        claims = await our_claims(self.tokens, token)
+        if claims is None or not is_service_token(claims):
+            return None
+        async with self.sessionmaker() as db:
+            return await load_service_principal(db, claims)
 
 
 async def load_service_principal(db: AsyncSession, claims: AccessClaims) -> ServicePrincipal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from aurum.auth.dependencies import ClientInfoDep
+from aurum.client_info import ClientInfoDep
 from aurum.oauth.dependencies import (
     GrantServiceDep,
     Hint,

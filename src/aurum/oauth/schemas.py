@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from aurum.oauth.scopes import SCOPES
+from aurum.callers.scopes import SCOPES
 
 GrantType = Literal["client_credentials", "refresh_token", "password"]
 GRANT_TYPES: tuple[GrantType, ...] = ("client_credentials", "refresh_token", "password")

@@ -24,9 +24,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from aurum.app_state import AppStateDep, app_state
-from aurum.auth.dependencies import CurrentUser
-from aurum.rate_limits.limiter import RateLimiter, account_key, client_key
+from aurum.callers.dependencies import CurrentUser
 from aurum.request_body import read_form_or_json
+from aurum.security.rate_limiter import RateLimiter, account_key, client_key
 
 
 async def get_rate_limiter(state: AppStateDep) -> RateLimiter:

@@ -105,6 +105,26 @@ class AccessTokenCodec:
         )
         return token, claims
 
+    def recognizes(self, token: str) -> bool:
+        """Ours, unverified: signed with one of our keys or naming us as issuer. Any other
+        bearer token may belong to another issuer (the single sign-on provider)."""
+        try:
+            header = jwt.get_unverified_header(token)
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.InvalidTokenError:
+            return False
+        kid = header.get("kid")
+        return (isinstance(kid, str) and self._keys.get(kid) is not None) or claims.get(
+            "iss"
+        ) == self.issuer
+
+    async def decode_ours(self, token: str) -> AccessClaims | None:
+        """The verified claims of one of our tokens; None for a token of another issuer."""
+        claims = self.verified(token)
+        if claims is None and self.recognizes(token):
+            return await self.decode(token)
+        return claims
+
     async def decode(self, token: str) -> AccessClaims:
         cached = self.verified(token)
         if cached is not None:
@@ -148,6 +168,11 @@ class AccessTokenCodec:
         )
         self._verified[token] = _Verified(verified, kid)
         return verified
+
+
+def is_service_token(claims: AccessClaims) -> bool:
+    """Client-credentials tokens name the client as their subject (RFC 9068 §2.2)."""
+    return claims.client_id is not None and claims.subject == claims.client_id
 
 
 def _expiry(_token: str, entry: _Verified, _now: float) -> float:

@@ -6,11 +6,10 @@ from fastapi import Depends
 
 from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
-from aurum.auth.dependencies import Caller
-from aurum.auth.repository import SessionRepository
-from aurum.auth.scopes import RequireScopes
+from aurum.callers.principals import Caller, ServicePrincipal
+from aurum.callers.scopes import RequireScopes
 from aurum.db.session import SessionDep
-from aurum.oauth.principal import ServicePrincipal
+from aurum.session_store.repository import SessionRepository
 from aurum.sessions.repository import UserSessionRepository
 from aurum.sessions.service import Revoker, SessionService
 from aurum.users.repository import UserRepository

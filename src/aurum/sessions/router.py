@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from aurum.auth.dependencies import CurrentPrincipal
+from aurum.callers.dependencies import CurrentPrincipal
 from aurum.sessions.dependencies import SessionReader, SessionRevoker, SessionServiceDep
 from aurum.sessions.schemas import SessionPage
 from aurum.sessions.service import Revoker

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
+from aurum.session_store.repository import SessionRepository
 from aurum.sessions.errors import SessionNotFound
 from aurum.sessions.repository import UserSessionRepository
 from aurum.sessions.schemas import SessionRead

@@ -55,13 +55,6 @@ class PasswordRequired(AppError):
     message_es = "Confirma con tu contraseña para eliminar tu cuenta."
 
 
-class InvalidCursor(AppError):
-    status_code = 422
-    code = "invalid_cursor"
-    message = "The pagination cursor is not valid."
-    message_es = "El cursor de paginación no es válido."
-
-
 class PasswordTooCommon(AppError):
     status_code = 422
     code = "password_too_common"

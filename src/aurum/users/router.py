@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from aurum.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
+from aurum.callers.dependencies import AdminUser, CurrentPrincipal, CurrentUser
 from aurum.rate_limits.dependencies import rate_limit
 from aurum.request_body import form_or_json, form_or_json_doc
 from aurum.users.dependencies import UserServiceDep

@@ -12,21 +12,21 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aurum.account_email.notices import AccountNotices
+from aurum.account_mail.notices import AccountNotices
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
 from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import Forbidden
 from aurum.models.user import Role, User
+from aurum.pagination import InvalidCursor
 from aurum.security.passwords import PasswordHasher
+from aurum.session_store.repository import SessionRepository
 from aurum.users.errors import (
     CannotDeleteSelf,
     EmailTaken,
-    InvalidCursor,
     PasswordRequired,
     UsernameTaken,
     UserNotFound,

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.auth.dependencies import Caller, Principal
-from aurum.auth.scopes import RequireScopes
+from aurum.callers.principals import Caller, Principal
+from aurum.callers.scopes import RequireScopes
 from aurum.db.session import SessionDep
 from aurum.users.repository import UserRepository
 from aurum.xp.repository import XpRepository

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from aurum.auth.dependencies import CurrentUser
+from aurum.callers.dependencies import CurrentUser
 from aurum.pagination import MAX_CURSOR_LENGTH, Page
 from aurum.xp.dependencies import XpAwarderDep, XpServiceDep
 from aurum.xp.schemas import LeaderboardEntry, XpAwardCreate, XpAwardRead, XpAwardResult

@@ -8,17 +8,24 @@ An endpoint that service clients may call declares what it needs::
     async def award(username: str, caller: XpWriter, ...) -> ...:
         ...  # caller is a Principal (an admin) or a ServicePrincipal with xp:write
 
-Scopes are declared in `aurum.oauth.scopes.SCOPES`. Users are authorized by their role,
+Scopes are declared in `SCOPES` below. Users are authorized by their role,
 never by scopes: a user's token may carry a scope (what a first-party client asked for),
 but it grants the user nothing extra.
 """
 
 from __future__ import annotations
 
-from aurum.auth.dependencies import Caller, CurrentCaller
+from aurum.callers.dependencies import CurrentCaller
+from aurum.callers.principals import Caller, ServicePrincipal
 from aurum.errors import AppError, Forbidden
-from aurum.oauth.principal import ServicePrincipal
-from aurum.oauth.scopes import SCOPES
+
+# What each scope allows. An endpoint requires one with `RequireScopes`;
+# a new scope is declared here first, so registrations and discovery know it.
+SCOPES: dict[str, str] = {
+    "sessions:read": "List any user's sign-in sessions.",
+    "sessions:write": "End any user's sign-in sessions.",
+    "xp:write": "Award experience points to users.",
+}
 
 
 class InsufficientScope(AppError):
@@ -37,7 +44,9 @@ class RequireScopes:
     def __init__(self, *scopes: str, admins: bool = False) -> None:
         unknown = set(scopes) - SCOPES.keys()
         if not scopes or unknown:
-            msg = f"name scopes declared in aurum.oauth.scopes.SCOPES (unknown: {sorted(unknown)})"
+            msg = (
+                f"name scopes declared in aurum.callers.scopes.SCOPES (unknown: {sorted(unknown)})"
+            )
             raise ValueError(msg)
         self.scopes = frozenset(scopes)
         self.admins = admins

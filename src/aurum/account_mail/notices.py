@@ -7,7 +7,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aurum.account_email.mailer import AccountMailer
+from aurum.account_mail.mailer import AccountMailer
 from aurum.db.after_commit import after_commit
 from aurum.mail.queue import MailJob, MailQueue
 from aurum.models.user import User

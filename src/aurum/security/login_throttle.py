@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerSecond
 
 from aurum.config import Settings
-from aurum.rate_limits.errors import TooManyFailedAttempts
-from aurum.rate_limits.limiter import RateLimiter, account_key, client_key
+from aurum.security.rate_limit_errors import TooManyFailedAttempts
+from aurum.security.rate_limiter import RateLimiter, account_key, client_key
 
 PAIR = "login.pair"
 ACCOUNT = "login.account"

@@ -12,14 +12,14 @@ from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from aurum.account_email import messages
-from aurum.account_email.repository import AccountEmailRepository
+from aurum.account_mail import messages
+from aurum.account_mail.repository import AccountEmailRepository
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
 from aurum.audit.events import AuditEventType
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
-from aurum.auth.service import ClientInfo
+from aurum.client_info import ClientInfo
 from aurum.config import Settings
 from aurum.models.account_token import TokenPurpose
 from aurum.models.user import User

@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 
 from aurum.config import Settings
 from aurum.errors import ServiceUnavailable
-from aurum.rate_limits.errors import RateLimited
+from aurum.security.rate_limit_errors import RateLimited
 
 logger = logging.getLogger(__name__)
 

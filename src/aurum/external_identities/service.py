@@ -13,21 +13,14 @@ import re
 import secrets
 import unicodedata
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from aurum.callers.principals import LinkedPrincipal
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import AppError, Conflict, InvalidToken
-from aurum.models.external_identity import ExternalIdentity
-from aurum.models.user import Role, User
-from aurum.security.access_tokens import AccessClaims
-from aurum.security.opaque_tokens import new_token
-from aurum.security.passwords import PasswordHasher
-from aurum.sso.authenticator import SsoAuthenticator, Validation
-from aurum.sso.claims import ExternalToken, TokenRejected
-from aurum.sso.errors import (
+from aurum.external_identities.errors import (
     ExternalIdentityNotFound,
     InvalidExternalToken,
     SsoAccountNotLinked,
@@ -36,20 +29,21 @@ from aurum.sso.errors import (
     SsoNotConfigured,
     SsoUnavailable,
 )
+from aurum.external_identities.repository import ExternalIdentityRepository
+from aurum.models.external_identity import ExternalIdentity
+from aurum.models.user import Role, User
+from aurum.security.access_tokens import AccessClaims
+from aurum.security.opaque_tokens import new_token
+from aurum.security.passwords import PasswordHasher
+from aurum.sso.authenticator import SsoAuthenticator, Validation
+from aurum.sso.claims import ExternalToken, TokenRejected
 from aurum.sso.introspection import ProviderUnavailable
-from aurum.sso.repository import ExternalIdentityRepository
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import RESERVED_USERNAMES
 
 PLACEHOLDER_EMAIL_DOMAIN = "sso.invalid"  # RFC 2606: never delivers
 USERNAME_MAX = 32
 USERNAME_TRIES = 5
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalSignIn:
-    user: User
-    claims: AccessClaims
 
 
 def _handle(raw: str | None) -> str | None:
@@ -113,13 +107,13 @@ class ExternalIdentityService:
         self.settings = settings
         self.sso = sso
 
-    async def authenticate(self, token: str) -> ExternalSignIn:
+    async def authenticate(self, token: str) -> LinkedPrincipal:
         """The local user behind an external bearer token (created on first use)."""
         validation = await self._validate(token, rejected=InvalidToken)
         user = await self._user_for(validation)
         if user.disabled:
             raise InvalidToken
-        return ExternalSignIn(user=user, claims=_access_claims(user, validation.token))
+        return LinkedPrincipal(user=user, claims=_access_claims(user, validation.token))
 
     async def link(self, user: User, token: str) -> ExternalIdentity:
         """Attach the identity of an external token to the signed-in user."""

@@ -6,9 +6,9 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from aurum.auth.dependencies import CurrentUser
-from aurum.sso.dependencies import ExternalIdentityServiceDep
-from aurum.sso.schemas import ExternalIdentityRead, IdentityLink
+from aurum.callers.dependencies import CurrentUser
+from aurum.external_identities.dependencies import ExternalIdentityServiceDep
+from aurum.external_identities.schemas import ExternalIdentityRead, IdentityLink
 
 router = APIRouter(prefix="/sso", tags=["single sign-on"])
 

@@ -1,0 +1,1 @@
+"""The emails an account gets: verification, password reset, and notices of changes."""

@@ -1,0 +1,1 @@
+"""Who is calling: the principal types, the authenticators tried in order, the aliases."""

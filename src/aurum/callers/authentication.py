@@ -1,0 +1,87 @@
+"""Bearer authentication: the authenticators, tried in order until one knows the token.
+
+Each kind of token has an authenticator: it answers the caller the token stands for, None
+for a token that is not of its kind (the next one is asked), or raises `InvalidToken` for
+one of its kind that is not valid. The application builds the list in its lifespan
+(`install_authenticators`); a new way of being signed in is one more entry, and nothing
+here imports a feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from fastapi import FastAPI, Request
+from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.base import SecurityBase
+from fastapi.security.utils import get_authorization_scheme_param
+
+from aurum.callers.principals import Caller, Principal, ServicePrincipal
+from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
+from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/token", auto_error=False)
+
+
+class Authenticator(Protocol):
+    async def authenticate(self, token: str) -> Caller | None:
+        """The caller behind `token`; None when the token is not of this kind."""
+        ...
+
+
+def install_authenticators(app: FastAPI, authenticators: Sequence[Authenticator]) -> None:
+    app.state.authenticators = tuple(authenticators)
+
+
+async def authenticate(request: Request, token: str) -> Caller:
+    chain: tuple[Authenticator, ...] = request.app.state.authenticators
+    for authenticator in chain:
+        caller = await authenticator.authenticate(token)
+        if caller is not None:
+            return caller
+    raise InvalidToken
+
+
+async def our_claims(tokens: AccessTokenCodec, token: str) -> AccessClaims | None:
+    """The claims of an access token Aurum issued; None for another issuer's token."""
+    try:
+        return await tokens.decode_ours(token)
+    except TokenRejected as exc:
+        raise InvalidToken from exc
+
+
+class UserTokenRequired(Forbidden):
+    code = "user_token_required"
+    message = "This needs a user's access token; a service token cannot be used here."
+    message_es = "Esto requiere el token de acceso de un usuario; no sirve un token de servicio."
+
+
+class BearerAuthentication(SecurityBase):
+    """Whoever presents `Authorization: Bearer <token>`, verified.
+
+    OpenAPI shows it as `oauth2_scheme` (the password flow at `/api/v1/token`). Unlike
+    that scheme, it verifies the token itself: an authenticated request solves one
+    dependency for it where a token dependency under a caller dependency took two
+    (FastAPI spends ~10 µs of CPU on each).
+    """
+
+    def __init__(self) -> None:
+        self.model = oauth2_scheme.model
+        self.scheme_name = oauth2_scheme.scheme_name
+
+    async def __call__(self, request: Request) -> Caller:
+        scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthenticated
+        return await authenticate(request, token)
+
+
+class UserAuthentication(BearerAuthentication):
+    """A user's access token (a service client's is refused)."""
+
+    async def __call__(self, request: Request) -> Principal:
+        caller = await super().__call__(request)
+        if isinstance(caller, ServicePrincipal):
+            raise UserTokenRequired
+        return caller

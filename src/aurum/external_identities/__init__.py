@@ -1,0 +1,1 @@
+"""Accounts linked to subjects of the single sign-on provider."""
