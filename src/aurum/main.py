@@ -34,6 +34,7 @@ from aurum.mfa.router import router as mfa_router
 from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.router import router as oauth_router
+from aurum.oauth.router import seed_router as oauth_seed_router
 from aurum.rate_limits.limiter import RateLimiter, build_storage
 from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)
+    app.include_router(oauth_seed_router)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(sso_router, prefix=API_PREFIX)
     app.include_router(account_email_router, prefix=API_PREFIX)

@@ -25,6 +25,9 @@ from aurum.oauth.schemas import (
 from aurum.rate_limits.dependencies import rate_limit
 
 router = APIRouter(prefix="/oauth", tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
+# Mounted at the root, for the SSO template seed's client, which introspects at
+# `{SSO_ISSUER}/oauth/v2/introspect`. Discovery keeps naming the canonical path.
+seed_router = APIRouter(tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
 
 # Per client address, for floods: generous, since one service (or resource server) makes
 # all its calls from one address. Secrets are 256-bit, so there is nothing to guess; a
@@ -55,6 +58,14 @@ async def token(
     return await grants.token(form, client, client_info)
 
 
+@seed_router.post(
+    "/oauth/v2/introspect",
+    summary="Introspect (alias of /api/v1/oauth/introspect)",
+    openapi_extra=form_doc(TokenTypeHintRequest),
+    response_model=Introspection,
+    response_model_exclude_none=True,
+    dependencies=[INTROSPECT_LIMITS],
+)
 @router.post(
     "/introspect",
     openapi_extra=form_doc(TokenTypeHintRequest),
