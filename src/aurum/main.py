@@ -39,6 +39,7 @@ from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.principal import ClientTokens
 from aurum.oauth.router import router as oauth_router
+from aurum.oauth.router import seed_router as oauth_seed_router
 from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.keys import KeyStore
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)
+    app.include_router(oauth_seed_router)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(sso_router, prefix=API_PREFIX)
     app.include_router(account_email_router, prefix=API_PREFIX)

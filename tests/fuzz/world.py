@@ -20,9 +20,15 @@ from aurum.bootstrap import create_admin
 from tests.conftest import PASSWORD, Accounts
 
 API = "/api/v1"
-# The three RFC endpoints authenticate OAuth clients (HTTP Basic), not users.
+# The three RFC endpoints (and the seed's introspection path) authenticate OAuth clients
+# (HTTP Basic), not users.
 CLIENT_AUTH_OPERATIONS = frozenset(
-    {f"POST {API}/oauth/token", f"POST {API}/oauth/introspect", f"POST {API}/oauth/revoke"}
+    {
+        f"POST {API}/oauth/token",
+        f"POST {API}/oauth/introspect",
+        "POST /oauth/v2/introspect",
+        f"POST {API}/oauth/revoke",
+    }
 )
 # The seed's refresh endpoint takes the refresh token as its bearer token.
 REFRESH_OPERATIONS = frozenset({f"POST {API}/refresh-token"})

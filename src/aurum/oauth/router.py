@@ -25,6 +25,9 @@ from aurum.oauth.schemas import (
 from aurum.rate_limits.dependencies import rate_limit
 
 router = APIRouter(prefix="/oauth", tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
+# Mounted at the root, for the SSO template seed's client, which introspects at
+# `{SSO_ISSUER}/oauth/v2/introspect`. Discovery keeps naming the canonical path.
+seed_router = APIRouter(tags=["oauth"], responses=OAUTH_ERROR_RESPONSES)
 
 # Per client address, for floods: generous, since one service (or resource server) makes
 # all its calls from one address. Secrets are 256-bit, so there is nothing to guess; a
@@ -66,6 +69,23 @@ async def introspect(hint: Hint, introspection: TokenIntrospectionDep) -> JSONRe
     """Whether a token (access or refresh) is active, and its claims if it is."""
     # Built from verified claims and our own columns: sent as is, not validated again.
     claims = await introspection.introspect(hint.client, hint.token)
+    return JSONResponse(claims, headers=NO_STORE)
+
+
+@seed_router.post(
+    "/oauth/v2/introspect",
+    summary="Introspect (alias of /api/v1/oauth/introspect)",
+    openapi_extra=form_doc(TokenTypeHintRequest),
+    response_model=Introspection,
+    response_model_exclude_none=True,
+    dependencies=[INTROSPECT_LIMITS],
+)
+async def introspect_alias(hint: Hint, introspection: TokenIntrospectionDep) -> JSONResponse:
+    """The same answer, with `aud` always a list (RFC 7662 allows either form; the
+    services built on the SSO template read a list)."""
+    claims = await introspection.introspect(hint.client, hint.token)
+    if isinstance(claims.get("aud"), str):
+        claims["aud"] = [claims["aud"]]
     return JSONResponse(claims, headers=NO_STORE)
 
 

@@ -35,6 +35,13 @@ REGISTER_LIMITS = rate_limit(
 )
 
 
+# `POST /users/` is the seed's first sign-up path; `POST /users` (no slash) is for admins.
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[REGISTER_LIMITS],
+    summary="Register (alias of /users/register)",
+)
 @router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=[REGISTER_LIMITS])
 async def register(data: UserCreate, users: UserServiceDep) -> RegistrationAccepted:
     """Create an account; a verification link is emailed (the same answer for a taken email)."""
