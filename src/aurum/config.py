@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     password_reset_expire_minutes: int = Field(default=30, ge=5, le=24 * 60)
     mfa_challenge_expire_minutes: int = Field(default=5, ge=1, le=30)
     totp_issuer: str = "Aurum"
-    # Account security: rate limits and sign-in failure counting (see README)
+    # Account security: rate limits and sign-in failure counting (docs/security/)
     rate_limit_enabled: bool = True
     # Per-scope overrides, e.g. RATE_LIMITS='{"login.ip": "10/minute;100/hour"}'.
     rate_limits: dict[str, str] = {}

@@ -91,7 +91,7 @@ class AccountDeletion(BaseModel):
 
 class RegistrationAccepted(BaseModel):
     """The answer to a sign-up: built from the request alone, so it is the same whether or
-    not the email address already had an account (see README, "No account enumeration")."""
+    not the email address already had an account (see docs/security/enumeration.md)."""
 
     username: str
     email: str
