@@ -10,6 +10,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
+from fastapi_offline import FastAPIOffline
 from redis.asyncio import Redis
 
 from aurum import __version__
@@ -127,7 +128,9 @@ def telemetry() -> TelemetryConfig | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the package, not from a CDN (and
+    # ReDoc without Google Fonts): they work on a machine without internet access.
+    app = FastAPIOffline(
         title="Aurum Identity",
         version=__version__,
         description="Accounts, passwords, tokens and sessions for the Aurum platform.",
