@@ -10,7 +10,6 @@ from datetime import timedelta
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
-from fastapi_offline import FastAPIOffline
 from redis.asyncio import Redis
 
 from aurum import __version__
@@ -44,6 +43,7 @@ from aurum.sessions.router import router as sessions_router
 from aurum.sso.authenticator import SsoAuthenticator
 from aurum.sso.introspection import build_http_client
 from aurum.sso.router import router as sso_router
+from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 from aurum.xp.router import router as xp_router
@@ -128,17 +128,18 @@ def telemetry() -> TelemetryConfig | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    # /docs and /redoc load Swagger UI and ReDoc from the package, not from a CDN (and
-    # ReDoc without Google Fonts): they work on a machine without internet access.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="Aurum Identity",
         version=__version__,
         description="Accounts, passwords, tokens and sessions for the Aurum platform.",
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
         telemetry=telemetry(),
+        docs_url=None,  # install_docs: served from this machine
+        redoc_url=None,
     )
     app.state.settings = settings
+    install_docs(app)
     install_error_handlers(app)
     app.add_middleware(RequestSizeLimit)
     if settings.cors_origins:
