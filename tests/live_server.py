@@ -16,6 +16,14 @@ from aurum.main import create_app
 from tests.conftest import make_settings
 
 
+def free_port() -> int:
+    """A port nothing listens on: bound, read back, released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
 @asynccontextmanager
 async def live_server(database_url: str, **settings: Any) -> AsyncIterator[tuple[str, FastAPI]]:
     """The app served by uvicorn on 127.0.0.1 at an ephemeral port, for real HTTP clients.
