@@ -1,13 +1,16 @@
 """`aurum serve`: proxies' headers under Granian, hashing threads shared among workers,
-the garbage collector of a worker."""
+the garbage collector of a worker, a port already in use."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -81,3 +84,37 @@ def test_a_worker_freezes_what_building_the_app_created() -> None:
     frozen, threshold = json.loads(result.stdout)
     assert frozen > 50_000  # the modules, the routes, the models
     assert threshold[0] == GC_YOUNG_THRESHOLD
+
+
+def serve_environment(tmp_path: Path) -> dict[str, str]:
+    """The developer's environment, less what would configure the service."""
+    configured = re.compile(
+        r"ENVIRONMENT|ISSUER|PUBLIC_BASE_URL|DATABASE_URL|REDIS_URL|EMAIL_.*|SMTP_.*"
+    )
+    return {
+        **{name: value for name, value in os.environ.items() if not configured.fullmatch(name)},
+        "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
+        "ARGON2_MEMORY_COST": "1024",
+        "ARGON2_TIME_COST": "1",
+        "EMAIL_BACKEND": "console",
+    }
+
+
+def test_a_port_in_use_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(  # noqa: S603 - this interpreter, our own entry point
+            [sys.executable, "-m", "aurum", "serve", "--port", str(port)],
+            env=serve_environment(tmp_path),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == f"error: 127.0.0.1:{port} is already in use\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "serve.db").exists()  # checked before anything else happens

@@ -8,8 +8,10 @@ available (`--server granian`).
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import socket
 from enum import StrEnum
 
 from starlette.types import ASGIApp
@@ -25,6 +27,43 @@ GC_YOUNG_THRESHOLD = 10_000
 class ServerKind(StrEnum):
     GRANIAN = "granian"
     UVICORN = "uvicorn"
+
+
+class CannotListen(Exception):
+    """The address to serve cannot be bound (in use, not this machine's, privileged)."""
+
+
+def address(host: str, port: int) -> str:
+    """host:port as in a URL (an IPv6 address in brackets)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail before anything starts if the server could not listen on host:port.
+
+    Binds and closes a socket the way the servers do (SO_REUSEADDR: a port that only has
+    closing connections of an earlier run is free), for every address the host names.
+    """
+    try:
+        candidates = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
+        raise CannotListen(msg) from exc
+    for family, kind, protocol, _, sockaddr in candidates:
+        with socket.socket(family, kind, protocol) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(sockaddr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    msg = f"{address(host, port)} is already in use"
+                else:
+                    msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
+                raise CannotListen(msg) from exc
 
 
 def behind_proxy(app: ASGIApp) -> ASGIApp:
