@@ -51,7 +51,10 @@ def serve(
     ] = ServerKind.UVICORN,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
-    """Start the HTTP service."""
+    """Start the HTTP service.
+
+    In development, ISSUER and PUBLIC_BASE_URL default to the address served.
+    """
     try:
         check_address(host, port)
     except CannotListen as exc:

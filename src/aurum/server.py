@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from starlette.types import ASGIApp
 
-from aurum.config import get_settings
+from aurum.config import Environment, get_settings
 
 TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
 # Container allocations (net of frees) between two young-generation collections. Python's
@@ -64,6 +64,24 @@ def check_address(host: str, port: int) -> None:
                 else:
                     msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
                 raise CannotListen(msg) from exc
+
+
+def follow_served_address(host: str, port: int) -> None:
+    """In development, an unset ISSUER and PUBLIC_BASE_URL are the address served.
+
+    So `aurum serve --port 8011` advertises http://127.0.0.1:8011 in its discovery
+    documents and its emails' links. Set through the environment, so that every worker
+    (and a reloaded one) reads them. Elsewhere the settings stay as configured.
+    """
+    settings = get_settings()
+    if settings.environment is not Environment.DEVELOPMENT:
+        return
+    # A wildcard address is reached on this machine as localhost.
+    shown = "localhost" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 - compared
+    for name in ("issuer", "public_base_url"):
+        if name not in settings.model_fields_set:
+            os.environ[name.upper()] = f"http://{address(shown, port)}"
+    get_settings.cache_clear()
 
 
 def behind_proxy(app: ASGIApp) -> ASGIApp:
@@ -120,6 +138,7 @@ def share_hashing_threads(workers: int) -> None:
 def run(
     kind: ServerKind, *, host: str, port: int, workers: int, reload: bool, access_log: bool
 ) -> None:
+    follow_served_address(host, port)
     share_hashing_threads(1 if reload else workers)
     if kind is ServerKind.GRANIAN and not reload:
         _granian(host=host, port=port, workers=workers, access_log=access_log)
