@@ -1,6 +1,9 @@
 # Two commands on a fresh machine: `make run` starts the service, `make test` runs the tests.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use. `make run PORT=8011` serves
+# another port (HOST: another interface).
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -13,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/aurum serve --host 127.0.0.1 --port 8000
+	$(BIN)/aurum serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest

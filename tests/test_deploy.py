@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from typing import Any
 
 import httpx
 import yaml
+
+from tests.live_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,13 +42,6 @@ def test_dockerfile_runs_as_non_root_with_a_healthcheck() -> None:
     assert "\nUSER aurum\n" in dockerfile
     assert "HEALTHCHECK" in dockerfile
     assert "/health/ready" in dockerfile
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:

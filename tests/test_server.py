@@ -1,13 +1,18 @@
 """`aurum serve`: proxies' headers under Granian, hashing threads shared among workers,
-the garbage collector of a worker."""
+the garbage collector of a worker, the address it advertises, a port already in use."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,8 +21,14 @@ from sqlalchemy import select
 
 from aurum.config import get_settings
 from aurum.models.auth_session import AuthSession
-from aurum.server import GC_YOUNG_THRESHOLD, behind_proxy, share_hashing_threads
-from tests.conftest import Accounts
+from aurum.server import (
+    GC_YOUNG_THRESHOLD,
+    behind_proxy,
+    follow_served_address,
+    share_hashing_threads,
+)
+from tests.conftest import PASSWORD, Accounts
+from tests.live_server import free_port
 
 
 async def _session_ip(app: FastAPI, client_host: str, forwarded_for: str) -> str | None:
@@ -81,3 +92,120 @@ def test_a_worker_freezes_what_building_the_app_created() -> None:
     frozen, threshold = json.loads(result.stdout)
     assert frozen > 50_000  # the modules, the routes, the models
     assert threshold[0] == GC_YOUNG_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8011"),
+        ("0.0.0.0", "http://localhost:8011"),  # noqa: S104 - not bound, only named
+        ("::1", "http://[::1]:8011"),
+    ],
+)
+def test_development_advertises_the_address_served(
+    environment: dict[str, str], host: str, url: str
+) -> None:
+    for name in ("ENVIRONMENT", "ISSUER", "PUBLIC_BASE_URL"):
+        environment.pop(name, None)
+    follow_served_address(host, 8011)
+    settings = get_settings()
+    assert (settings.issuer, settings.public_base_url) == (url, url)
+
+
+def test_a_configured_issuer_or_base_url_is_kept(environment: dict[str, str]) -> None:
+    environment.pop("ENVIRONMENT", None)
+    environment.pop("PUBLIC_BASE_URL", None)
+    environment["ISSUER"] = "https://id.example.org"
+    follow_served_address("127.0.0.1", 8011)
+    settings = get_settings()
+    assert settings.issuer == "https://id.example.org"
+    assert settings.public_base_url == "http://127.0.0.1:8011"
+
+
+@pytest.mark.parametrize("environment_name", ["production", "test"])
+def test_only_development_follows_the_address_served(
+    environment: dict[str, str], environment_name: str
+) -> None:
+    for name in ("ISSUER", "PUBLIC_BASE_URL"):
+        environment.pop(name, None)
+    environment["ENVIRONMENT"] = environment_name
+    environment["SECRET_KEY"] = "a-production-secret-of-at-least-32-characters"
+    follow_served_address("127.0.0.1", 8011)
+    settings = get_settings()
+    assert settings.issuer == settings.public_base_url == "http://localhost:8000"
+
+
+def serve_environment(tmp_path: Path) -> dict[str, str]:
+    """The developer's environment, less what would configure the service."""
+    configured = re.compile(
+        r"ENVIRONMENT|ISSUER|PUBLIC_BASE_URL|DATABASE_URL|REDIS_URL|EMAIL_.*|SMTP_.*"
+    )
+    return {
+        **{name: value for name, value in os.environ.items() if not configured.fullmatch(name)},
+        "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
+        "ARGON2_MEMORY_COST": "1024",
+        "ARGON2_TIME_COST": "1",
+        "EMAIL_BACKEND": "console",
+    }
+
+
+@contextmanager
+def aurum_serve(tmp_path: Path, port: int) -> Iterator[Path]:
+    """`aurum serve --port PORT` in a process of its own; yields the file of its stdout."""
+    stdout = tmp_path / "stdout"
+    with stdout.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
+            [sys.executable, "-m", "aurum", "serve", "--port", str(port), "--no-access-log"],
+            env=serve_environment(tmp_path),
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        deadline, ready = time.monotonic() + 30, False
+        while not ready and process.poll() is None and time.monotonic() < deadline:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert ready, "the server did not start"
+        yield stdout
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_aurum_serve_names_its_port_in_discovery_and_email_links(tmp_path: Path) -> None:
+    port = free_port()
+    served = f"http://127.0.0.1:{port}"
+    with aurum_serve(tmp_path, port) as stdout, httpx.Client(base_url=served) as http:
+        for document in ("openid-configuration", "oauth-authorization-server"):
+            metadata = http.get(f"/.well-known/{document}").json()
+            assert metadata["issuer"] == served
+            assert metadata["jwks_uri"] == f"{served}/.well-known/jwks.json"
+        signup = {"username": "ana", "email": "ana@example.com", "password": PASSWORD}
+        assert http.post("/api/v1/users/register", json=signup).status_code == 201
+        deadline = time.monotonic() + 10
+        while "verify-email?token=" not in stdout.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert f"{served}/verify-email?token=" in stdout.read_text()
+
+
+def test_a_port_in_use_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(  # noqa: S603 - this interpreter, our own entry point
+            [sys.executable, "-m", "aurum", "serve", "--port", str(port)],
+            env=serve_environment(tmp_path),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == f"error: 127.0.0.1:{port} is already in use\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "serve.db").exists()  # checked before anything else happens

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import httpx
 import pytest
@@ -31,6 +32,21 @@ async def test_docs_are_served(client: httpx.AsyncClient) -> None:
         "application/x-www-form-urlencoded"
         in (schema["paths"]["/api/v1/token"]["post"]["requestBody"]["content"])
     )
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+async def test_docs_pages_load_nothing_from_elsewhere(client: httpx.AsyncClient, page: str) -> None:
+    """Their assets come from this service (no CDN, no Google Fonts), and their policy
+    keeps the browser from fetching anything from another origin."""
+    response = await client.get(page)
+    assert response.status_code == 200
+    assert "http://" not in response.text
+    assert "https://" not in response.text
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "img-src 'self' data:" in policy
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', response.text):
+        assert (await client.get(asset)).status_code == 200, asset
 
 
 async def test_the_schema_documents_the_error_shape(client: httpx.AsyncClient) -> None:

@@ -18,7 +18,7 @@ from aurum.db.session import build_engine, build_sessionmaker
 from aurum.errors import AppError
 from aurum.keys.cli import keys_app
 from aurum.security.passwords import PasswordHasher
-from aurum.server import ServerKind
+from aurum.server import CannotListen, ServerKind, check_address
 from aurum.server import run as run_server
 
 app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
@@ -43,7 +43,7 @@ def check_settings() -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
     server: Annotated[
@@ -51,7 +51,15 @@ def serve(
     ] = ServerKind.UVICORN,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
-    """Start the HTTP service."""
+    """Start the HTTP service.
+
+    In development, ISSUER and PUBLIC_BASE_URL default to the address served.
+    """
+    try:
+        check_address(host, port)
+    except CannotListen as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     settings = get_settings()
     if settings.migrate_on_start:
         # Once here, before any worker starts, so workers never race on the schema.

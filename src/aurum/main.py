@@ -48,6 +48,7 @@ from aurum.security.rate_limiter import RateLimiter, build_storage
 from aurum.sessions.router import router as sessions_router
 from aurum.sso.authenticator import SsoAuthenticator
 from aurum.sso.introspection import build_http_client
+from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 from aurum.xp.router import router as xp_router
@@ -151,8 +152,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
         telemetry=telemetry(),
+        docs_url=None,  # install_docs: served from this machine
+        redoc_url=None,
     )
     app.state.settings = settings
+    install_docs(app)
     install_error_handlers(app)
     app.add_middleware(RequestSizeLimit)
     if settings.cors_origins:

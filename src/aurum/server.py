@@ -8,13 +8,15 @@ available (`--server granian`).
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import socket
 from enum import StrEnum
 
 from starlette.types import ASGIApp
 
-from aurum.config import get_settings
+from aurum.config import Environment, get_settings
 
 TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
 # Container allocations (net of frees) between two young-generation collections. Python's
@@ -25,6 +27,61 @@ GC_YOUNG_THRESHOLD = 10_000
 class ServerKind(StrEnum):
     GRANIAN = "granian"
     UVICORN = "uvicorn"
+
+
+class CannotListen(Exception):
+    """The address to serve cannot be bound (in use, not this machine's, privileged)."""
+
+
+def address(host: str, port: int) -> str:
+    """host:port as in a URL (an IPv6 address in brackets)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail before anything starts if the server could not listen on host:port.
+
+    Binds and closes a socket the way the servers do (SO_REUSEADDR: a port that only has
+    closing connections of an earlier run is free), for every address the host names.
+    """
+    try:
+        candidates = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
+        raise CannotListen(msg) from exc
+    for family, kind, protocol, _, sockaddr in candidates:
+        with socket.socket(family, kind, protocol) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(sockaddr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    msg = f"{address(host, port)} is already in use"
+                else:
+                    msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
+                raise CannotListen(msg) from exc
+
+
+def follow_served_address(host: str, port: int) -> None:
+    """In development, an unset ISSUER and PUBLIC_BASE_URL are the address served.
+
+    So `aurum serve --port 8011` advertises http://127.0.0.1:8011 in its discovery
+    documents and its emails' links. Set through the environment, so that every worker
+    (and a reloaded one) reads them. Elsewhere the settings stay as configured.
+    """
+    settings = get_settings()
+    if settings.environment is not Environment.DEVELOPMENT:
+        return
+    # A wildcard address is reached on this machine as localhost.
+    shown = "localhost" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 - compared
+    for name in ("issuer", "public_base_url"):
+        if name not in settings.model_fields_set:
+            os.environ[name.upper()] = f"http://{address(shown, port)}"
+    get_settings.cache_clear()
 
 
 def behind_proxy(app: ASGIApp) -> ASGIApp:
@@ -81,6 +138,7 @@ def share_hashing_threads(workers: int) -> None:
 def run(
     kind: ServerKind, *, host: str, port: int, workers: int, reload: bool, access_log: bool
 ) -> None:
+    follow_served_address(host, port)
     share_hashing_threads(1 if reload else workers)
     if kind is ServerKind.GRANIAN and not reload:
         _granian(host=host, port=port, workers=workers, access_log=access_log)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import ssl
 from pathlib import Path
 
@@ -12,17 +11,10 @@ import pytest
 
 from aurum.app_state import AppState
 from tests.conftest import Accounts, AppFactory
+from tests.live_server import free_port
 from tests.mail_server import Inbox, body_of, self_signed_certificate, smtp_server, token_of
 
 REGISTER = "/api/v1/users/register"
-
-
-def free_port() -> int:
-    """A port nothing listens on: bound, read back, released."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 async def test_a_refused_message_is_retried_until_it_is_accepted(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,15 +10,12 @@ from urllib.parse import quote_plus
 
 import httpx
 import jwt
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from aurum.main import create_app
 from aurum.models.signing_key import SigningKey
-from tests.conftest import Accounts, make_settings
+from tests.conftest import Accounts
 
 CLIENTS = "/api/v1/oauth/clients"
 TOKEN = "/api/v1/oauth/token"
@@ -117,31 +112,6 @@ class OAuthClients:
 
     async def revoke(self, client: dict[str, Any], token: str) -> httpx.Response:
         return await self.http.post(REVOKE, data={"token": token}, headers=self.auth(client))
-
-
-@asynccontextmanager
-async def live_server(database_url: str, **settings: Any) -> AsyncIterator[tuple[str, FastAPI]]:
-    """The app served by uvicorn on 127.0.0.1 at an ephemeral port, for real HTTP clients.
-
-    The socket listens before the server starts, so early connections wait in the backlog
-    instead of failing; the issuer is the server's real URL.
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = create_app(make_settings(database_url, issuer=base_url, **settings))
-    config = uvicorn.Config(app, log_config=None, log_level="warning", ws="none", http="h11")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        async with httpx.AsyncClient(base_url=base_url) as http:
-            assert (await http.get("/health")).status_code == 200
-        yield base_url, app
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 @asynccontextmanager

@@ -16,7 +16,8 @@ from aurum.bootstrap import create_admin
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation
 from tests.conftest import PASSWORD, AppFactory
-from tests.oauth.support import basic, live_server, signing_keys_restored
+from tests.live_server import live_server
+from tests.oauth.support import basic, signing_keys_restored
 
 
 async def verify_with_jwks(jwks_uri: str, token: str, audience: str, issuer: str) -> dict[str, Any]:
