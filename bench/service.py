@@ -24,6 +24,8 @@ def service_env(dsn: str, secret_key: str) -> dict[str, str]:
     return {
         "ENVIRONMENT": "production",
         "SECRET_KEY": secret_key,
+        "ISSUER": "http://127.0.0.1",
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": dsn,
         "AUTO_MIGRATE": "false",
         "RATE_LIMIT_ENABLED": "false",  # the account-security feature's switch for benchmarks

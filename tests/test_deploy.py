@@ -54,6 +54,8 @@ def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:
         "WORKERS": "1",
         "ENVIRONMENT": "production",
         "SECRET_KEY": "a-production-secret-of-at-least-32-characters",
+        "ISSUER": f"http://127.0.0.1:{port}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     process = subprocess.Popen(  # noqa: S603 - our own script
         [str(ROOT / "docker" / "entrypoint.sh")],

@@ -122,17 +122,23 @@ def test_a_configured_issuer_or_base_url_is_kept(environment: dict[str, str]) ->
     assert settings.public_base_url == "http://127.0.0.1:8011"
 
 
-@pytest.mark.parametrize("environment_name", ["production", "test"])
-def test_only_development_follows_the_address_served(
-    environment: dict[str, str], environment_name: str
-) -> None:
+def test_only_development_follows_the_address_served(environment: dict[str, str]) -> None:
     for name in ("ISSUER", "PUBLIC_BASE_URL"):
         environment.pop(name, None)
-    environment["ENVIRONMENT"] = environment_name
-    environment["SECRET_KEY"] = "a-production-secret-of-at-least-32-characters"
+    environment["ENVIRONMENT"] = "test"
     follow_served_address("127.0.0.1", 8011)
     settings = get_settings()
     assert settings.issuer == settings.public_base_url == "http://localhost:8000"
+
+
+def test_production_does_not_guess_the_address(environment: dict[str, str]) -> None:
+    for name in ("ISSUER", "PUBLIC_BASE_URL"):
+        environment.pop(name, None)
+    environment["ENVIRONMENT"] = "production"
+    environment["SECRET_KEY"] = "a-production-secret-of-at-least-32-characters"
+    with pytest.raises(ValueError, match="ISSUER and PUBLIC_BASE_URL must be set"):
+        follow_served_address("127.0.0.1", 8011)
+        get_settings()
 
 
 def serve_environment(tmp_path: Path) -> dict[str, str]:

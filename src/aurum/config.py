@@ -173,6 +173,15 @@ class Settings(BaseSettings):
             if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
                 msg = "SECRET_KEY must be set to a random value of at least 32 characters"
                 raise ValueError(msg)
+            # Tokens name the issuer and emails carry links: neither may be a guess.
+            unset = [
+                name.upper()
+                for name in ("issuer", "public_base_url")
+                if name not in self.model_fields_set
+            ]
+            if unset:
+                msg = f"{' and '.join(unset)} must be set to the service's public URL"
+                raise ValueError(msg)
         return self
 
     @model_validator(mode="after")
