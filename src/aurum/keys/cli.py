@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
@@ -13,7 +14,6 @@ from aurum.config import get_settings
 from aurum.db import migrate
 from aurum.db.base import utcnow
 from aurum.db.session import build_engine, build_sessionmaker
-from aurum.errors import AppError
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation, default_handover
 from aurum.models.signing_key import SigningKey
@@ -22,6 +22,8 @@ from aurum.security.keys import KeyStore
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 
 T = TypeVar("T")
+# RFC 7638 thumbprints are 43 characters; the column holds 64.
+KID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 async def _with_rotation(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
@@ -40,11 +42,7 @@ async def _with_rotation(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
 
 
 def _run(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
-    try:
-        return asyncio.run(_with_rotation(action))
-    except AppError as exc:
-        typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(code=1) from exc
+    return asyncio.run(_with_rotation(action))
 
 
 def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
@@ -122,7 +120,9 @@ def list_keys() -> None:
 def retire(
     kid: Annotated[
         str | None,
-        typer.Argument(help="Retire this key now, even if its tokens have not expired."),
+        typer.Argument(
+            metavar="KID", help="Retire this key now, even if its tokens have not expired."
+        ),
     ] = None,
 ) -> None:
     """Retire superseded keys whose tokens have expired (or one key now, by kid)."""
@@ -130,5 +130,8 @@ def retire(
         retired = _run(lambda rotation: rotation.retire_expired())
         typer.echo("\n".join(f"Retired {k}." for k in retired) or "Nothing to retire.")
         return
+    if not KID.fullmatch(kid):
+        msg = "a kid is a key's base64url thumbprint, as 'aurum keys list' shows it"
+        raise typer.BadParameter(msg, param_hint="'KID'")
     key = _run(lambda rotation: rotation.retire(kid))
     typer.echo(f"Retired {key.kid}; its tokens are refused within KEY_REFRESH_SECONDS.")
