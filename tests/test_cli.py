@@ -173,6 +173,7 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/aurum"  # nothing listens on po
         (["no-such-command"], {}, 2, "No such command"),
         (["keys", "list", "--bogus"], {}, 2, "No such option: --bogus"),
         (["keys", "retire", "not a kid!"], {}, 2, "'KID'"),
+        (["keys", "retire", "--force"], {}, 2, "--force goes with a KID"),
         (["keys", "retire", "NoSuchKid"], {}, 1, "key_not_found"),
         (
             ["keys", "list"],
