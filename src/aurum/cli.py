@@ -24,6 +24,7 @@ from aurum.keys.cli import keys_app
 from aurum.security.passwords import PasswordHasher
 from aurum.server import ServerKind
 from aurum.server import run as run_server
+from aurum.users.cli import users_app
 
 # Typer's plain help: its rich help labels every flag `<bool>`, as if it took a value.
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_help=True)
 app.add_typer(catalogs_app, name="catalogs")
+app.add_typer(users_app, name="users")
 
 
 @app.callback()
