@@ -133,7 +133,7 @@ def test_help_labels_no_flag_as_taking_a_value(
     root = typer.main.get_command(app)
     assert isinstance(root, typer.core.TyperGroup)
     paths = command_paths(root)
-    assert {("users", "disable"), ("keys", "retire")} <= set(paths)
+    assert {("users", "disable"), ("clients", "show"), ("keys", "retire")} <= set(paths)
     try:
         for path in paths:
             result = CliRunner().invoke(app, [*path, "--help"])

@@ -21,6 +21,7 @@ from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.keys.cli import keys_app
+from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
 from aurum.server import ServerKind
 from aurum.server import run as run_server
@@ -40,6 +41,7 @@ app.add_typer(keys_app, name="keys")
 catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_help=True)
 app.add_typer(catalogs_app, name="catalogs")
 app.add_typer(users_app, name="users")
+app.add_typer(clients_app, name="clients")
 
 
 @app.callback()
