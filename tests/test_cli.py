@@ -176,6 +176,10 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/aurum"  # nothing listens on po
         (["keys", "retire", "not a kid!"], {}, 2, "'KID'"),
         (["keys", "retire", "--force"], {}, 2, "--force goes with a KID"),
         (["keys", "retire", "NoSuchKid"], {}, 1, "key_not_found"),
+        (["users", "disable"], {}, 2, "Missing argument 'USER'"),
+        (["users", "list", "--limit", "0"], {}, 2, "'--limit'"),
+        (["users", "show", "\udcff"], {}, 2, "not valid text"),  # the byte 0xff
+        (["clients", "show", "nope"], {}, 1, "client_not_found"),
         (
             ["keys", "list"],
             {"DATABASE_URL": "sqlite:////no/such/directory/aurum.db"},

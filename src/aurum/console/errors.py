@@ -35,9 +35,14 @@ class OneLineErrors(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        arguments = sys.argv[1:] if args is None else list(args)
+        if any(not _is_text(argument) for argument in arguments):
+            # Python hands undecodable bytes on as lone surrogates; no driver takes them.
+            typer.echo("error: an argument is not valid text in the locale's encoding.", err=True)
+            sys.exit(USAGE_ERROR)
         try:
             status = super().main(
-                args, prog_name, complete_var, False, windows_expand_args, **extra
+                arguments, prog_name, complete_var, False, windows_expand_args, **extra
             )
         except typer.TyperException as exc:
             # Typer does the same test, so as not to depend on where the class lives.
@@ -59,6 +64,14 @@ class OneLineErrors(TyperGroup):
             typer.echo(f"error: {database_failure(exc)}", err=True)
             sys.exit(FAILURE)
         sys.exit(status if isinstance(status, int) else 0)
+
+
+def _is_text(argument: str) -> bool:
+    try:
+        argument.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def usage_line(exc: typer.TyperException) -> str:
