@@ -59,6 +59,9 @@ def list_users(
         items = [UserRead.model_validate(user) for user in users]
         print_json(Page[UserRead](items=items, next_cursor=next_cursor))
         return
+    if not users:
+        typer.echo("No accounts." if cursor is None else "No more accounts.")
+        return
     print_table(
         ["ID", "USERNAME", "EMAIL", "ROLE", "STATUS", "VERIFIED", "CREATED"],
         [
