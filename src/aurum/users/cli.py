@@ -107,7 +107,10 @@ def show_user(reference: Reference, as_json: Json = False) -> None:
 
 @users_app.command("disable")
 def disable_user(reference: Reference) -> None:
-    """Disable an account, as an admin does in the API: its sessions end, sign-ins fail."""
+    """Disable an account, as the admin API does.
+
+    Its sessions end, and it can no longer sign in.
+    """
     username, changed = _run(lambda service: _set_disabled(service, reference, disabled=True))
     if changed:
         typer.echo(f"Disabled {username}; every session of the account has ended.")
@@ -117,7 +120,10 @@ def disable_user(reference: Reference) -> None:
 
 @users_app.command("enable")
 def enable_user(reference: Reference) -> None:
-    """Enable a disabled account again; it signs in anew (ended sessions stay ended)."""
+    """Enable a disabled account, as the admin API does.
+
+    It signs in anew: the sessions that ended stay ended.
+    """
     username, changed = _run(lambda service: _set_disabled(service, reference, disabled=False))
     typer.echo(f"Enabled {username}." if changed else f"{username} was already enabled.")
 
