@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
-from aurum.config import Settings
+from aurum.cli import app
+from aurum.config import Settings, get_settings
 
 
 def aurum(
@@ -119,3 +122,95 @@ def test_production_settings_with_a_real_secret() -> None:
     settings = Settings(_env_file=None, environment="production", secret_key="x" * 40, **PUBLIC)
     assert settings.environment == "production"
     assert not settings.migrate_on_start or settings.is_sqlite
+
+
+def command_paths(
+    command: typer.core.TyperGroup, path: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    paths = [path]
+    for name, sub in command.commands.items():
+        if isinstance(sub, typer.core.TyperGroup):
+            paths += command_paths(sub, (*path, name))
+        else:
+            paths.append((*path, name))
+    return paths
+
+
+def test_help_labels_no_flag_as_taking_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    paths = command_paths(root)
+    assert {("users", "disable"), ("clients", "show"), ("keys", "retire")} <= set(paths)
+    try:
+        for path in paths:
+            result = CliRunner().invoke(app, [*path, "--help"])
+            assert result.exit_code == 0, (path, result.output)
+            assert "<bool>" not in result.output, path
+            assert "--help  " in result.output or "--help " in result.output
+    finally:
+        get_settings.cache_clear()
+
+
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/aurum"  # nothing listens on port 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "status", "says"),
+    [
+        (
+            ["create-admin", "--username", "root", "--email", "notanemail", "--password-stdin"],
+            {},
+            2,
+            "invalid email: value is not a valid email address",
+        ),
+        (
+            ["create-admin", "--username", "r o", "--email", "a@example.com", "--password-stdin"],
+            {},
+            2,
+            "invalid username",
+        ),
+        (
+            ["create-admin", "--username", "root", "--email", "a@example.com"],
+            {},
+            2,
+            "--password-stdin",
+        ),
+        (["db", "upgrade", "nonsense"], {}, 2, "'REVISION': Can't locate revision"),
+        (["db", "wait", "--timeout", "0"], {}, 2, "'--timeout'"),
+        (["serve", "--port", "abc"], {}, 2, "'--port'"),
+        (["no-such-command"], {}, 2, "No such command"),
+        (["keys", "list", "--bogus"], {}, 2, "No such option: --bogus"),
+        (["keys", "retire", "not a kid!"], {}, 2, "'KID'"),
+        (["keys", "retire", "--force"], {}, 2, "--force goes with a KID"),
+        (["keys", "retire", "NoSuchKid"], {}, 1, "key_not_found"),
+        (["users", "disable"], {}, 2, "Missing argument 'USER'"),
+        (["users", "list", "--limit", "0"], {}, 2, "'--limit'"),
+        (["users", "show", "\udcff"], {}, 2, "not valid text"),  # the byte 0xff
+        (["clients", "show", "nope"], {}, 1, "client_not_found"),
+        (
+            ["keys", "list"],
+            {"DATABASE_URL": "sqlite:////no/such/directory/aurum.db"},
+            2,
+            "the directory of the SQLite file does not exist",
+        ),
+        (
+            ["keys", "list"],
+            {"DATABASE_URL": "mysql://localhost/aurum"},
+            2,
+            "use a postgresql:// or sqlite:// URL",
+        ),
+        (["keys", "list"], {"DATABASE_URL": UNREACHABLE}, 1, "database_unavailable"),
+        (["keys", "list"], {"AUTO_MIGRATE": "false"}, 1, "has 'aurum db upgrade' been run?"),
+    ],
+)
+def test_every_failure_is_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str], status: int, says: str
+) -> None:
+    result = aurum(tmp_path, *args, **env)
+    assert result.returncode == status, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert says in result.stderr
+    assert result.stderr.startswith(("error: ", "configuration error: "))

@@ -4,40 +4,76 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Coroutine
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from aurum.bootstrap import create_admin as create_admin_account
 from aurum.catalogs.loader import load_catalogs
 from aurum.catalogs.schemas import LoadReport
 from aurum.config import get_settings
+from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
-from aurum.errors import AppError
 from aurum.keys.cli import keys_app
+from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
 from aurum.server import CannotListen, ServerKind, check_address
 from aurum.server import run as run_server
+from aurum.users.cli import users_app
 
-app = typer.Typer(help="Aurum Identity.", no_args_is_help=True, add_completion=False)
+# Typer's plain help: its rich help labels every flag `<bool>`, as if it took a value.
+app = typer.Typer(
+    help="Aurum Identity.",
+    cls=OneLineErrors,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_help=True)
 app.add_typer(catalogs_app, name="catalogs")
+app.add_typer(users_app, name="users")
+app.add_typer(clients_app, name="clients")
 
 
 @app.callback()
 def check_settings() -> None:
     """Fail early, and readably, on invalid configuration."""
     try:
-        get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         for error in exc.errors():
             typer.echo(f"configuration error: {error['msg']}", err=True)
         raise typer.Exit(code=2) from exc
+    if problem := database_url_problem(settings.async_database_url):
+        typer.echo(f"configuration error: DATABASE_URL: {problem}", err=True)
+        raise typer.Exit(code=2)
+
+
+def database_url_problem(url: str) -> str | None:
+    """What makes the URL unusable before any connection is tried, if anything."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "not a database URL"
+    if parsed.drivername not in {"postgresql+asyncpg", "sqlite+aiosqlite"}:
+        return "use a postgresql:// or sqlite:// URL"
+    if parsed.drivername == "sqlite+aiosqlite":
+        if parsed.database in {None, "", ":memory:"}:
+            return "name a SQLite file (every connection would get its own in-memory database)"
+        # SQLite creates the file, not its directory.
+        directory = Path(parsed.database).parent
+        if not directory.is_dir():
+            return f"the directory of the SQLite file does not exist: {directory}"
+    return None
 
 
 @app.command()
@@ -80,13 +116,22 @@ def db_wait(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: the latest)."""
-    asyncio.run(migrate.upgrade_database(get_settings(), revision))
+    _migrate(migrate.upgrade_database(get_settings(), revision))
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
     """Revert migrations down to REVISION (default: one step; `base` for all)."""
-    asyncio.run(migrate.downgrade_database(get_settings(), revision))
+    _migrate(migrate.downgrade_database(get_settings(), revision))
+
+
+def _migrate(migration: Coroutine[None, None, None]) -> None:
+    from alembic.util import CommandError  # noqa: PLC0415 - only migration commands load it
+
+    try:
+        asyncio.run(migration)
+    except CommandError as exc:  # an unknown revision, or one that is not on the way
+        raise typer.BadParameter(str(exc), param_hint="'REVISION'") from exc
 
 
 @db_app.command("current")
@@ -106,13 +151,12 @@ def create_admin(
     """Create an administrator account."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    else:
+    elif sys.stdin.isatty():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        asyncio.run(_create_admin(username, email, password))
-    except AppError as exc:
-        typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(code=1) from exc
+    else:
+        msg = "no terminal to type the password at: pipe it in with --password-stdin"
+        raise typer.BadParameter(msg, param_hint="'--password-stdin'")
+    asyncio.run(_create_admin(username, email, password))
     typer.echo(f"Created administrator {username}.")
 
 

@@ -46,7 +46,15 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
     refused = aurum(tmp_path, "keys", "retire", new)
     assert refused.returncode == 1
     assert "signing_key_in_use" in refused.stderr
-    retired = aurum(tmp_path, "keys", "retire", old)
+    # Superseded at once, but an instance that has not reloaded the keys still signs with
+    # it for up to KEY_REFRESH_SECONDS + 10 s.
+    early = aurum(tmp_path, "keys", "retire", old)
+    assert early.returncode == 1
+    assert early.stderr.startswith("error: signing_key_in_use: ")
+    assert early.stderr.rstrip().endswith("--force retires it anyway.")
+    assert early.stderr.count("\n") == 1
+    assert key_rows(tmp_path)[0][3] is None
+    retired = aurum(tmp_path, "keys", "retire", old, "--force")
     assert retired.returncode == 0, retired.stderr
     assert key_rows(tmp_path)[0][3] is not None
     assert "retired" in aurum(tmp_path, "keys", "list").stdout.splitlines()[0]
@@ -73,3 +81,21 @@ def test_a_kid_that_begins_with_a_dash_is_a_kid(tmp_path: Path) -> None:
     refused = aurum(tmp_path, "keys", "retire", "-" + kid[1:])
     assert refused.returncode == 1, refused.stderr  # not 2, a usage error
     assert "signing_key_in_use" in refused.stderr
+
+
+def test_retire_refuses_the_keys_of_a_hand_over(tmp_path: Path) -> None:
+    assert aurum(tmp_path, "keys", "rotate").returncode == 0
+    assert aurum(tmp_path, "keys", "rotate").returncode == 0  # hands over in 70 s
+    old, new = (row[0] for row in key_rows(tmp_path))
+
+    signing = aurum(tmp_path, "keys", "retire", old)
+    assert signing.returncode == 1
+    assert "signing_key_in_use" in signing.stderr
+    nothing_to_hand_over_to = aurum(tmp_path, "keys", "retire", new)
+    assert nothing_to_hand_over_to.returncode == 1
+    assert "next_signing_key" in nothing_to_hand_over_to.stderr
+    assert [row[3] for row in key_rows(tmp_path)] == [None, None]
+
+    forced = aurum(tmp_path, "keys", "retire", old, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert key_rows(tmp_path)[0][3] is not None

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.app_state import AppState
 from aurum.db.base import utcnow
-from aurum.keys.errors import KeyNotFound, SigningKeyInUse
+from aurum.keys.errors import KeyNotFound, NextSigningKey, SigningKeyInUse
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation, maintain_keys_once
 from aurum.models.signing_key import SigningKey
@@ -164,3 +164,34 @@ async def test_other_instances_pick_up_a_rotation(
     transport = httpx.ASGITransport(app=other)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         assert (await http.get(ME, headers=bearer(token))).status_code == 200
+
+
+async def test_retire_refuses_a_key_that_may_still_sign(state: AppState) -> None:
+    old_kid = state.keys.signing_key.kid
+    window = timedelta(seconds=70)
+    async with state.sessionmaker.begin() as db:
+        new_key, _ = await _rotation(state, db).rotate("EdDSA", timedelta(hours=1))
+    async with state.sessionmaker.begin() as db:
+        rotation = KeyRotation(
+            SigningKeyRepository(db), state.keys, state.access_tokens.ttl, window
+        )
+        with pytest.raises(SigningKeyInUse):
+            await rotation.retire(old_kid)  # signs until the hand-over
+        with pytest.raises(NextSigningKey):
+            await rotation.retire(new_key.kid)  # would leave nothing to hand over to
+
+    # Past the hand-over, but the new key was published a moment ago: an instance that
+    # has not reloaded since still signs with the old one.
+    await age_superseded_keys(state, timedelta(seconds=1))
+    async with state.sessionmaker.begin() as db:
+        rotation = KeyRotation(
+            SigningKeyRepository(db), state.keys, state.access_tokens.ttl, window
+        )
+        with pytest.raises(SigningKeyInUse):
+            await rotation.retire(old_kid)
+        with pytest.raises(SigningKeyInUse):
+            await rotation.retire(new_key.kid)  # it signs now
+        forced = await rotation.retire(old_kid, force=True)
+    assert forced.retired_at is not None
+    await maintain_keys_once(state.keys, state.sessionmaker, state.access_tokens.ttl)
+    assert state.keys.signing_key.kid == new_key.kid

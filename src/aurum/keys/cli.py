@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
@@ -13,7 +14,7 @@ from aurum.config import get_settings
 from aurum.db import migrate
 from aurum.db.base import utcnow
 from aurum.db.session import build_engine, build_sessionmaker
-from aurum.errors import AppError
+from aurum.keys.errors import NextSigningKey, SigningKeyInUse
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation, default_handover
 from aurum.models.signing_key import SigningKey
@@ -22,6 +23,8 @@ from aurum.security.keys import KeyStore
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 
 T = TypeVar("T")
+# RFC 7638 thumbprints are 43 characters; the column holds 64.
+KID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 async def _with_rotation(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
@@ -34,17 +37,14 @@ async def _with_rotation(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
         store = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
         ttl = timedelta(minutes=settings.access_token_expire_minutes)
         async with sessionmaker.begin() as db:
-            return await action(KeyRotation(SigningKeyRepository(db), store, ttl))
+            keys = SigningKeyRepository(db)
+            return await action(KeyRotation(keys, store, ttl, default_handover(settings)))
     finally:
         await engine.dispose()
 
 
 def _run(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
-    try:
-        return asyncio.run(_with_rotation(action))
-    except AppError as exc:
-        typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(code=1) from exc
+    return asyncio.run(_with_rotation(action))
 
 
 def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
@@ -122,13 +122,32 @@ def list_keys() -> None:
 def retire(
     kid: Annotated[
         str | None,
-        typer.Argument(help="Retire this key now, even if its tokens have not expired."),
+        typer.Argument(
+            metavar="KID", help="Retire this key now, even if its tokens have not expired."
+        ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Retire KID even if it signs, may still sign on an instance that has not "
+            "reloaded the keys, or is the next to sign.",
+        ),
+    ] = False,
 ) -> None:
     """Retire superseded keys whose tokens have expired (or one key now, by kid)."""
     if kid is None:
+        if force:
+            raise typer.BadParameter("--force goes with a KID", param_hint="'--force'")
         retired = _run(lambda rotation: rotation.retire_expired())
         typer.echo("\n".join(f"Retired {k}." for k in retired) or "Nothing to retire.")
         return
-    key = _run(lambda rotation: rotation.retire(kid))
+    if not KID.fullmatch(kid):
+        msg = "a kid is a key's base64url thumbprint, as 'aurum keys list' shows it"
+        raise typer.BadParameter(msg, param_hint="'KID'")
+    try:
+        key = _run(lambda rotation: rotation.retire(kid, force=force))
+    except (SigningKeyInUse, NextSigningKey) as exc:
+        typer.echo(f"error: {exc.code}: {exc.message} --force retires it anyway.", err=True)
+        raise typer.Exit(code=1) from exc
     typer.echo(f"Retired {key.kid}; its tokens are refused within KEY_REFRESH_SECONDS.")

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
 from aurum.db.base import utcnow
-from aurum.keys.errors import KeyNotFound, SigningKeyInUse
+from aurum.keys.errors import KeyNotFound, NextSigningKey, SigningKeyInUse
 from aurum.keys.repository import SigningKeyRepository
 from aurum.models.signing_key import SigningKey
 from aurum.security.keys import KeyMaterialError, KeyStore
@@ -37,10 +37,19 @@ def default_handover(settings: Settings) -> timedelta:
 
 
 class KeyRotation:
-    def __init__(self, keys: SigningKeyRepository, store: KeyStore, token_ttl: timedelta) -> None:
+    def __init__(
+        self,
+        keys: SigningKeyRepository,
+        store: KeyStore,
+        token_ttl: timedelta,
+        reload_window: timedelta = timedelta(0),
+    ) -> None:
         self.keys = keys
         self.store = store
         self.token_ttl = token_ttl
+        # How long instances may take to load a new key (`default_handover`): until then,
+        # one that has not reloaded still signs with the key it had.
+        self.reload_window = reload_window
 
     async def rotate(
         self, algorithm: str, handover: timedelta = timedelta(0)
@@ -58,17 +67,39 @@ class KeyRotation:
         now = utcnow()
         return await self.keys.retire_superseded_before(now - self.token_ttl - RETIRE_MARGIN, now)
 
-    async def retire(self, kid: str) -> SigningKey:
-        """Retire one key now (a compromised key): its tokens stop being accepted."""
+    async def retire(self, kid: str, *, force: bool = False) -> SigningKey:
+        """Retire one key now (a compromised key): its tokens stop being accepted.
+
+        Unless `force`, refused for a key that signs or may still sign somewhere, and for
+        the key that takes over at the end of a hand-over."""
         key = await self.keys.get(kid)
         if key is None:
             raise KeyNotFound
-        if key.superseded_at is None:
-            raise SigningKeyInUse
         if key.retired_at is None:
+            if not force:
+                await self._check_retirable(key)
             key.retired_at = utcnow()
             await self.keys.session.flush()
         return key
+
+    async def _check_retirable(self, key: SigningKey) -> None:
+        now = utcnow()
+        keys = await self.keys.list_all()  # oldest first
+        live = [k for k in keys if k.retired_at is None]
+        # As `KeyStore.signing_key` picks it; the newest key when every key is superseded.
+        signer = next(
+            (k for k in live if k.superseded_at is None or k.superseded_at > now), live[-1]
+        )
+        if key.kid == signer.kid:
+            raise SigningKeyInUse
+        if key.superseded_at is None:
+            raise NextSigningKey
+        if key.superseded_at > now:
+            raise SigningKeyInUse  # signs later in a chain of hand-overs
+        # Superseded: an instance that has not loaded its successor yet still signs with it.
+        successor = next((k for k in keys if k.created_at > key.created_at), None)
+        if successor is not None and successor.created_at + self.reload_window > now:
+            raise SigningKeyInUse
 
     async def list_keys(self) -> list[SigningKey]:
         return await self.keys.list_all()

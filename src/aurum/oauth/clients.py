@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import uuid
+from datetime import datetime
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
@@ -12,6 +14,7 @@ from aurum.models.user import User
 from aurum.oauth.errors import ClientNotFound, InvalidClientMetadata
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.schemas import ClientCreate, ClientUpdate
+from aurum.pagination import decode_cursor, encode_cursor
 from aurum.security.opaque_tokens import new_token, token_digest
 
 
@@ -60,6 +63,17 @@ class ClientService:
 
     async def list_page(self, *, limit: int, offset: int) -> list[OAuthClient]:
         return await self.clients.list_page(limit=limit, offset=offset)
+
+    async def list_after(
+        self, *, limit: int, cursor: str | None
+    ) -> tuple[list[OAuthClient], str | None]:
+        """Oldest first, from `cursor` on; and the cursor of the next page, if any."""
+        after = decode_cursor(cursor, (datetime, uuid.UUID)) if cursor else None
+        page = await self.clients.list_page(limit=limit + 1, after=after)
+        if len(page) <= limit:
+            return page, None
+        last = page[limit - 1]
+        return page[:limit], encode_cursor((last.created_at, last.id))
 
     async def get(self, client_id: str) -> OAuthClient:
         client = await self.clients.get(client_id)

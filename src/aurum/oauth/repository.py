@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, exists, select, update
+from sqlalchemy import and_, bindparam, delete, exists, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -55,13 +55,18 @@ class ClientRepository:
             select(OAuthClient).where(OAuthClient.client_id == client_id)
         )
 
-    async def list_page(self, *, limit: int, offset: int) -> list[OAuthClient]:
+    async def list_page(
+        self, *, limit: int, offset: int = 0, after: tuple[datetime, uuid.UUID] | None = None
+    ) -> list[OAuthClient]:
+        """Oldest first; `after` (keyset) is the (created_at, id) of the last one seen."""
         query = (
             select(OAuthClient)
             .order_by(OAuthClient.created_at, OAuthClient.id)
             .limit(limit)
             .offset(offset)
         )
+        if after is not None:
+            query = query.where(tuple_(OAuthClient.created_at, OAuthClient.id) > tuple_(*after))
         return list(await self.session.scalars(query))
 
     async def add(self, client: OAuthClient) -> OAuthClient:

@@ -174,6 +174,9 @@ class UserRepository:
             select(User).where(func.lower(User.username) == username.lower())
         )
 
+    async def get_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email.lower()))
+
     async def get_with_password(self, user_id: uuid.UUID) -> User | None:
         return await self.session.scalar(
             select(User).where(User.id == user_id).options(undefer(User.password_hash))

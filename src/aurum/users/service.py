@@ -60,6 +60,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise InvalidCursor from exc
 
 
+def _is_uuid(value: str) -> bool:
+    """The canonical form only: 32 hex digits alone are also a valid username."""
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
 class UserService:
     def __init__(
         self,
@@ -183,8 +191,11 @@ class UserService:
         )
         return await self._save(user)
 
-    async def update(self, user: User, data: UserUpdate, *, actor: User | None = None) -> User:
-        """Change a profile: your own (`actor` None), or anyone's by an administrator."""
+    async def update(
+        self, user: User, data: UserUpdate, *, actor: User | None = None, operator: bool = False
+    ) -> User:
+        """Change a profile: your own (`actor` None), anyone's by an administrator, or by
+        the operator's CLI (`operator`: no account is the actor)."""
         changes = data.model_dump(exclude_unset=True)
         await self._check_available(
             username=changes.get("username"), email=changes.get("email"), exclude=user.id
@@ -195,7 +206,7 @@ class UserService:
         current = Location(user.region_id, user.province_id, user.city_id)
         sent = {field: changes.pop(field) for field in LOCATION_FIELDS if field in changes}
         changes |= asdict(await self.locations.resolve(current, sent))
-        await self._record_update(user, changes, actor or user)
+        await self._record_update(user, changes, None if operator else (actor or user).id)
         for field, value in changes.items():
             if value is not None or field in NULLABLE_FIELDS:
                 setattr(user, field, value)
@@ -207,7 +218,9 @@ class UserService:
             self.notices.email_changed(user, old_email)
         return saved
 
-    async def _record_update(self, user: User, changes: dict[str, object], actor: User) -> None:
+    async def _record_update(
+        self, user: User, changes: dict[str, object], actor_id: uuid.UUID | None
+    ) -> None:
         changed = sorted(
             field
             for field, value in changes.items()
@@ -217,24 +230,24 @@ class UserService:
         if "role" in changed:
             details = {"from": str(user.role), "to": str(changes["role"])}
             await record(
-                AuditEventType.ROLE_CHANGED, actor_id=actor.id, subject_id=user.id, details=details
+                AuditEventType.ROLE_CHANGED, actor_id=actor_id, subject_id=user.id, details=details
             )
         if "disabled" in changed:
             event = (
                 AuditEventType.USER_DISABLED if changes["disabled"] else AuditEventType.USER_ENABLED
             )
-            await record(event, actor_id=actor.id, subject_id=user.id)
+            await record(event, actor_id=actor_id, subject_id=user.id)
         if "email" in changed:
             # Addresses are not secrets, and restoring a taken-over account needs the old one.
             details = {"from": user.email, "to": str(changes["email"])}
             await record(
-                AuditEventType.EMAIL_CHANGED, actor_id=actor.id, subject_id=user.id, details=details
+                AuditEventType.EMAIL_CHANGED, actor_id=actor_id, subject_id=user.id, details=details
             )
         profile = [field for field in changed if field not in {"role", "disabled", "email"}]
         if profile:
             details = {"fields": ",".join(profile)}
             await record(
-                AuditEventType.USER_UPDATED, actor_id=actor.id, subject_id=user.id, details=details
+                AuditEventType.USER_UPDATED, actor_id=actor_id, subject_id=user.id, details=details
             )
 
     async def change_password(
@@ -268,6 +281,19 @@ class UserService:
 
     async def get(self, username: str) -> User:
         user = await self.users.get_by_username(username)
+        if user is None:
+            raise UserNotFound
+        return user
+
+    async def find(self, reference: str) -> User:
+        """By id, email or username (the operator's CLI takes any of them)."""
+        user: User | None
+        if _is_uuid(reference):
+            user = await self.users.get(uuid.UUID(reference))
+        elif "@" in reference:  # never in a username
+            user = await self.users.get_by_email(reference)
+        else:
+            user = await self.users.get_by_username(reference)
         if user is None:
             raise UserNotFound
         return user

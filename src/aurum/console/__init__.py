@@ -1,0 +1,1 @@
+"""What every `aurum` command shares: one-line errors, a database session, output."""
