@@ -10,13 +10,13 @@ import typer
 
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
-from aurum.auth.repository import SessionRepository
 from aurum.config import get_settings
 from aurum.console.output import print_fields, print_json, print_table
 from aurum.console.session import command_session
 from aurum.models.user import User
 from aurum.pagination import Page
 from aurum.security.passwords import PasswordHasher
+from aurum.session_store.repository import SessionRepository
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserUpdate, UserRead
 from aurum.users.service import UserService
