@@ -202,6 +202,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: always in production, and wherever the service is
+        reached by https (a browser drops Secure cookies from a plain-http origin)."""
+        return self.environment is Environment.PRODUCTION or self.issuer.startswith("https://")
+
+    @property
     def sso_enabled(self) -> bool:
         return bool(self.sso_issuer)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from redis.asyncio import Redis
 
@@ -51,6 +52,8 @@ from aurum.sso.introspection import build_http_client
 from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
+from aurum.web import email_links
+from aurum.web.pages import ASSETS
 from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
@@ -185,4 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalogs_router, prefix=API_PREFIX)
     app.include_router(xp_router, prefix=API_PREFIX)
     app.include_router(companies_router, prefix=API_PREFIX)
+    # Pages for people (not part of the API's schema) and their stylesheet.
+    app.include_router(email_links.router)
+    app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
     return app
