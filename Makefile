@@ -1,15 +1,21 @@
 # Two commands on a fresh machine: `make run` starts the service, `make test` runs the tests.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use, with the exact versions of
+# requirements/constraints.txt; `make lock` refreshes those after pyproject.toml changes.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+# The machine the versions are resolved for: the one the project is developed and tested on.
+LOCK_PYTHON := 3.11
+LOCK_PLATFORM := x86_64-unknown-linux-gnu
+LOCK_FLAGS ?=
 
-.PHONY: run test lint format
+.PHONY: run test lint format lock
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
 
 run: $(VENV)/.installed
@@ -26,3 +32,13 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# The only way to write the constraints file: every dependency of the project and of its
+# dev extra, for LOCK_PYTHON on LOCK_PLATFORM. Versions already in the file are kept while
+# they still fit (`make lock LOCK_FLAGS=--upgrade` takes the newest of everything). Needs
+# only uv, so it works when pyproject.toml no longer agrees with the old file.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet -c $(CONSTRAINTS) uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --quiet $(LOCK_FLAGS) \
+		--python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) \
+		--custom-compile-command 'make lock' -o $(CONSTRAINTS)
