@@ -49,6 +49,26 @@ async def test_docs_pages_load_nothing_from_elsewhere(client: httpx.AsyncClient,
         assert (await client.get(asset)).status_code == 200, asset
 
 
+async def test_the_schema_documents_what_the_system_routes_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    """Fixed fields, not a free-form object (which ReDoc shows as property1, property2)."""
+    schema = (await client.get("/openapi.json")).json()
+    answers = {}
+    for path in ("/", "/health", "/health/ready"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        model = schema["components"]["schemas"][name]
+        assert "additionalProperties" not in model
+        assert set(model["required"]) == set(model["properties"])
+        answers[path] = {key: value["const"] for key, value in model["properties"].items()}
+    assert answers == {
+        "/": {"status": "online"},
+        "/health": {"status": "ok"},
+        "/health/ready": {"status": "ready", "database": "ok"},
+    }
+
+
 async def test_the_schema_documents_the_error_shape(client: httpx.AsyncClient) -> None:
     """Every operation documents its errors as the one error shape, not FastAPI's own."""
     schema = (await client.get("/openapi.json")).json()

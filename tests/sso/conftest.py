@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import AppFactory
-from tests.sso.oidc import API, OidcProvider, install_provider_packages
+from tests.sso.node import install_provider_packages
+from tests.sso.oidc import API, OidcProvider
 
 ME = "/api/v1/users/me"
 POLL_DEADLINE = 15.0

@@ -1,7 +1,6 @@
 """The real OpenID Connect provider of the SSO tests: `provider/provider.mjs` on Node.js.
 
-Its npm packages are installed on first use (`npm ci`); when that cannot happen the tests
-fail, they are never skipped.
+Node.js and the provider's npm packages: see tests/sso/node.py.
 """
 
 from __future__ import annotations
@@ -9,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -18,32 +15,14 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 import pytest
 
-PROVIDER_DIR = Path(__file__).parent / "provider"
+from tests.sso.node import PROVIDER_DIR, require_node
+
 API = "https://api.aurum.test"  # the resource (audience) Aurum accepts in these tests
 OTHER_API = "https://other.example"
 REDIRECT_URI = "https://app.example/callback"
 CLI = ("cli", "cli-secret")
 WEB = ("web", "web-secret")
 START_TIMEOUT = 30.0
-
-
-def install_provider_packages() -> None:
-    """`npm ci` once, when node_modules is missing; any failure fails the tests."""
-    if (PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json").is_file():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm (Node.js) is needed for the single sign-on tests", pytrace=False)
-    result = subprocess.run(  # noqa: S603 - a fixed command
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=PROVIDER_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"npm ci failed in {PROVIDER_DIR}:\n{result.stderr}", pytrace=False)
 
 
 class OidcProvider:
@@ -58,9 +37,7 @@ class OidcProvider:
         self.issuer = ""
 
     async def start(self) -> None:
-        node = shutil.which("node")
-        if node is None:
-            pytest.fail("Node.js is needed for the single sign-on tests", pytrace=False)
+        node = require_node()
         env = os.environ | {
             "PROVIDER_PORT": str(self.port),
             "PROVIDER_STATE": str(self.state_file),

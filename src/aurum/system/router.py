@@ -7,28 +7,29 @@ from sqlalchemy import text
 
 from aurum.app_state import AppStateDep
 from aurum.errors import ServiceUnavailable
+from aurum.system.schemas import Liveness, Readiness, ServiceStatus
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/")
-async def root() -> dict[str, str]:
+async def root() -> ServiceStatus:
     """The service is online."""
-    return {"status": "online"}
+    return ServiceStatus(status="online")
 
 
 @router.get("/health")
-async def health() -> dict[str, str]:
+async def health() -> Liveness:
     """Liveness: the process answers."""
-    return {"status": "ok"}
+    return Liveness(status="ok")
 
 
 @router.get("/health/ready")
-async def ready(state: AppStateDep) -> dict[str, str]:
+async def ready(state: AppStateDep) -> Readiness:
     """Readiness: the database answers a query."""
     try:
         async with state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:
         raise ServiceUnavailable from exc
-    return {"status": "ready", "database": "ok"}
+    return Readiness(status="ready", database="ok")
