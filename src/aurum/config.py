@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     access_token_expire_minutes: int = Field(default=30, ge=1, le=24 * 60)
     refresh_token_expire_days: int = Field(default=30, ge=1)
     refresh_token_idle_days: int = Field(default=7, ge=1)
+    # A browser session (signed in at Aurum's own pages) ends this long after the sign-in.
+    browser_session_hours: int = Field(default=12, ge=1, le=24 * 30)
     signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|ES256)$")
 
     # Passwords (Argon2id; OWASP: m=19 MiB, t=2, p=1)

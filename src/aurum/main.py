@@ -17,6 +17,7 @@ from aurum import __version__
 from aurum.account_email.router import router as account_email_router
 from aurum.app_state import AppState
 from aurum.audit.router import router as audit_router
+from aurum.auth.browser import BrowserCookies
 from aurum.auth.router import router as auth_router
 from aurum.auth.user_tokens import UserTokens
 from aurum.bootstrap import ensure_first_admin
@@ -52,7 +53,7 @@ from aurum.sso.introspection import build_http_client
 from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
-from aurum.web import email_links
+from aurum.web import email_links, sign_in
 from aurum.web.pages import ASSETS
 from aurum.xp.router import router as xp_router
 
@@ -103,7 +104,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             mail=mail,
             rate_limiter=rate_limiter,
         )
-        install_authenticators(app, authenticators(state))
+        install_authenticators(
+            app, authenticators(state), BrowserCookies(state.read_engine, settings)
+        )
         await ensure_first_admin(sessionmaker, passwords, settings)
         if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
             await load_catalogs(sessionmaker)
@@ -190,5 +193,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(companies_router, prefix=API_PREFIX)
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
+    app.include_router(sign_in.router)
     app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
     return app

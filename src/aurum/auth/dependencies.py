@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from aurum.app_state import AppStateDep
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
+from aurum.auth.browser import BrowserSignIn
+from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.login_lookup import LoginLookup
 from aurum.auth.mfa_challenge import MfaChallenger
 from aurum.auth.rotation import TokenRotation
@@ -52,3 +54,17 @@ async def get_token_rotation(request: Request, db: SessionDep, state: AppStateDe
 
 
 TokenRotationDep = Annotated[TokenRotation, Depends(get_token_rotation)]
+
+
+async def get_browser_sign_in(
+    db: SessionDep, state: AppStateDep, client: ClientInfoDep
+) -> BrowserSignIn:
+    return BrowserSignIn(
+        BrowserSessionRepository(db),
+        SessionRepository(db),
+        AuditLog(AuditRepository(db), client),
+        state.settings,
+    )
+
+
+BrowserSignInDep = Annotated[BrowserSignIn, Depends(get_browser_sign_in)]

@@ -113,10 +113,18 @@ class AuthService:
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
+        step = await self.first_step(login, password, client)
+        if isinstance(step, MfaRequired):
+            return step
+        return await self.start_session(step, client, alone=True)
+
+    async def first_step(self, login: str, password: str, client: ClientInfo) -> User | MfaRequired:
+        """The password step of any sign-in: the user, or the challenge of their second
+        factor. The caller opens the session (tokens for the API, a cookie for pages)."""
         account = await self.authenticate(login, password, client)
         if account.has_second_factor and self.second_factor is not None:
             return await self.second_factor.challenge(account.user)
-        return await self.start_session(account.user, client, alone=True)
+        return account.user
 
     async def start_session(
         self,

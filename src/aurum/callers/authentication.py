@@ -17,10 +17,11 @@ from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.base import SecurityBase
 from fastapi.security.utils import get_authorization_scheme_param
 
-from aurum.callers.principals import Caller, Principal, ServicePrincipal
+from aurum.callers.principals import BrowserPrincipal, Caller, Principal, ServicePrincipal
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
 from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
 
+MAX_COOKIE_LENGTH = 128
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/token", auto_error=False)
 
 
@@ -30,8 +31,22 @@ class Authenticator(Protocol):
         ...
 
 
-def install_authenticators(app: FastAPI, authenticators: Sequence[Authenticator]) -> None:
+class CookieAuthenticator(Protocol):
+    cookie_name: str
+
+    async def authenticate(self, cookie: str) -> BrowserPrincipal | None:
+        """The person behind a browser session's cookie; None when it is not live."""
+        ...
+
+
+def install_authenticators(
+    app: FastAPI, authenticators: Sequence[Authenticator], browser: CookieAuthenticator
+) -> None:
+    """`authenticators` answer bearer tokens (the API); `browser` answers the cookie of
+    Aurum's own pages, and only there: a cookie never authenticates an API call, whose
+    requests carry no CSRF token."""
     app.state.authenticators = tuple(authenticators)
+    app.state.browser_authenticator = browser
 
 
 async def authenticate(request: Request, token: str) -> Caller:
@@ -85,3 +100,12 @@ class UserAuthentication(BearerAuthentication):
         if isinstance(caller, ServicePrincipal):
             raise UserTokenRequired
         return caller
+
+
+async def browser_principal(request: Request) -> BrowserPrincipal | None:
+    """The person signed in at this browser, if any (for pages only)."""
+    authenticator: CookieAuthenticator = request.app.state.browser_authenticator
+    cookie = request.cookies.get(authenticator.cookie_name)
+    if not cookie or len(cookie) > MAX_COOKIE_LENGTH:
+        return None
+    return await authenticator.authenticate(cookie)

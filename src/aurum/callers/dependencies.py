@@ -6,8 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.callers.authentication import BearerAuthentication, UserAuthentication
-from aurum.callers.principals import Caller, Principal
+from aurum.callers.authentication import (
+    BearerAuthentication,
+    UserAuthentication,
+    browser_principal,
+)
+from aurum.callers.principals import BrowserPrincipal, Caller, Principal
 from aurum.db.session import SessionDep
 from aurum.errors import Forbidden
 from aurum.models.user import User
@@ -31,3 +35,6 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+# Pages: the person signed in at this browser, or None (the page then asks them to sign in).
+BrowserUser = Annotated[BrowserPrincipal | None, Depends(browser_principal)]

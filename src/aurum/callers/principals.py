@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from aurum.models.user import User
 from aurum.security.access_tokens import AccessClaims
@@ -33,6 +34,16 @@ class ServicePrincipal:
     client_id: str
     scopes: frozenset[str]
     claims: AccessClaims
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserPrincipal:
+    """A person signed in at Aurum's own pages (the browser session's cookie)."""
+
+    user: User
+    session_id: uuid.UUID
+    auth_time: datetime
+    amr: tuple[str, ...]  # RFC 8176: how they proved who they are ("pwd", "otp")
 
 
 # Whoever presents a valid access token: a user, or a service client (client credentials).

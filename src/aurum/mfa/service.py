@@ -225,6 +225,12 @@ class MfaSignInService:
         self.audit = audit
 
     async def complete(self, mfa_token: str, code: str, client: ClientInfo) -> TokenResponse:
+        user, method = await self.second_step(mfa_token, code)
+        return await self.auth.start_session(user, client, second_factor=method)
+
+    async def second_step(self, mfa_token: str, code: str) -> tuple[User, str]:
+        """The challenge's user and the factor that answered it (`totp`, `recovery_code`);
+        the challenge is spent. The caller opens the session."""
         found = await self.tokens.find_live(mfa_token, TokenPurpose.MFA_LOGIN)
         if found is None:
             raise InvalidMfaToken
@@ -239,7 +245,7 @@ class MfaSignInService:
             raise MfaSignInCodeRejected
         if not await self.tokens.claim(challenge):
             raise InvalidMfaToken
-        return await self.auth.start_session(user, client, second_factor=method)
+        return user, method
 
     async def _record_failure(self, user: User, code: str) -> None:
         """A wrong code means the password was right: worth an event (kept on error)."""
