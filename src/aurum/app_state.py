@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from aurum.config import Settings
 from aurum.mail.queue import MailQueue
 from aurum.security.access_tokens import AccessTokenCodec
+from aurum.security.id_tokens import IdTokens
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
 from aurum.security.rate_limiter import RateLimiter
@@ -28,6 +29,7 @@ class AppState:
     read_sessionmaker: async_sessionmaker[AsyncSession]  # sessions on read_engine
     keys: KeyStore
     access_tokens: AccessTokenCodec
+    id_tokens: IdTokens
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
     mail: MailQueue

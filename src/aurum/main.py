@@ -37,13 +37,18 @@ from aurum.mail.senders import build_sender
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
+from aurum.oauth.authorize_router import router as authorize_router
 from aurum.oauth.clients_router import router as oauth_clients_router
+from aurum.oauth.consents_router import router as consents_router
 from aurum.oauth.discovery import router as discovery_router
+from aurum.oauth.logout_router import router as logout_router
 from aurum.oauth.principal import ClientTokens
 from aurum.oauth.router import router as oauth_router
 from aurum.oauth.router import seed_router as oauth_seed_router
+from aurum.oauth.userinfo import router as userinfo_router
 from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
+from aurum.security.id_tokens import IdTokens
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
 from aurum.security.rate_limiter import RateLimiter, build_storage
@@ -95,6 +100,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 keys,
                 issuer=settings.issuer,
                 audience=settings.token_audience,
+                ttl=timedelta(minutes=settings.access_token_expire_minutes),
+            ),
+            id_tokens=IdTokens(
+                keys,
+                issuer=settings.issuer,
+                algorithm=settings.id_token_signing_algorithm,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
             ),
             passwords=passwords,
@@ -177,6 +188,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)
+    app.include_router(userinfo_router, prefix=API_PREFIX)
+    app.include_router(consents_router, prefix=API_PREFIX)
     app.include_router(oauth_seed_router)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(sso_router, prefix=API_PREFIX)
@@ -194,5 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
     app.include_router(sign_in.router)
+    app.include_router(authorize_router)
+    app.include_router(logout_router)
     app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
     return app

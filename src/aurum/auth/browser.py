@@ -73,9 +73,17 @@ class BrowserSignIn:
         return timedelta(hours=self.settings.browser_session_hours)
 
     async def open(
-        self, user: User, client: ClientInfo, *, second_factor: str | None = None
+        self,
+        user: User,
+        client: ClientInfo,
+        *,
+        second_factor: str | None = None,
+        replacing: BrowserPrincipal | None = None,
     ) -> str:
-        """A new session for `user` (recorded as `sign_in.succeeded`); the cookie's value."""
+        """A new session for `user` (recorded as `sign_in.succeeded`); the cookie's value.
+        The session this browser had before (`replacing`), if any, ends."""
+        if replacing is not None:
+            await self.close(replacing)
         cookie = new_token()
         now = utcnow()
         auth_session = AuthSession(

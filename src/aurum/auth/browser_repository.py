@@ -60,6 +60,21 @@ class BrowserSessionRepository:
         self.session.add(BrowserSession(session_id=auth_session.id, token_hash=token_hash, amr=amr))
         await self.session.flush()
 
+    async def get_live(self, session_id: uuid.UUID) -> tuple[AuthSession, BrowserSession] | None:
+        """The browser session, if it has not ended."""
+        row = (
+            await self.session.execute(
+                select(AuthSession, BrowserSession)
+                .join(BrowserSession, BrowserSession.session_id == AuthSession.id)
+                .where(
+                    AuthSession.id == session_id,
+                    AuthSession.revoked_at.is_(None),
+                    AuthSession.expires_at > utcnow(),
+                )
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
 
 class BrowserCookieReads:
     """The hot read of every page a signed-in person opens."""

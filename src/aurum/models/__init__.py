@@ -3,6 +3,7 @@
 from aurum.models.account_token import AccountToken, TokenPurpose
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
+from aurum.models.authorization import AuthorizationCode, Consent
 from aurum.models.browser_session import BrowserSession
 from aurum.models.catalog import City, Province, Region
 from aurum.models.company import Company, CompanyInvitation, CompanyMember
@@ -17,11 +18,13 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "AuthSession",
+    "AuthorizationCode",
     "BrowserSession",
     "City",
     "Company",
     "CompanyInvitation",
     "CompanyMember",
+    "Consent",
     "ExternalIdentity",
     "OAuthClient",
     "Province",

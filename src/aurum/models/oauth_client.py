@@ -20,9 +20,18 @@ class OAuthClient(UUIDPrimaryKey, Timestamps, Base):
     name: Mapped[str] = mapped_column(String(100))
     grant_types: Mapped[list[str]] = mapped_column(JSON)
     scopes: Mapped[list[str]] = mapped_column(JSON)
-    # Only first-party apps may use the password grant.
+    # Only first-party apps may use the password grant; they are never asked for consent.
     first_party: Mapped[bool] = mapped_column(default=False)
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Sign-in through the browser (the authorization code grant): where the codes may go
+    # (exact string match), and where the person may be sent after signing out.
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON, default=list)
+    post_logout_redirect_uris: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # `client_secret_basic` / `client_secret_post`: a confidential client with a secret;
+    # `none`: a public client (a single-page or mobile app), which has no secret.
+    token_endpoint_auth_method: Mapped[str] = mapped_column(
+        String(32), default="client_secret_basic"
+    )
 
 
 class TokenRevocation(Base):

@@ -11,13 +11,14 @@ from urllib.parse import unquote_plus
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.errors import InvalidClient, InvalidRequest
 from aurum.oauth.repository import ClientRepository
+from aurum.oauth.schemas import PUBLIC_CLIENT
 from aurum.security.opaque_tokens import token_digest
 
 
 @dataclass(frozen=True, slots=True)
 class ClientCredentials:
     client_id: str
-    client_secret: str
+    client_secret: str | None  # None: a public client naming itself (token endpoint only)
 
 
 def _from_basic(credentials: str) -> ClientCredentials:
@@ -29,16 +30,21 @@ def _from_basic(credentials: str) -> ClientCredentials:
     if not colon or not client_id or not secret:
         raise InvalidClient
     # The id and secret are form-encoded before they are put in the header.
-    result = ClientCredentials(unquote_plus(client_id), unquote_plus(secret))
-    if "\x00" in result.client_id + result.client_secret:
+    client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+    if "\x00" in client_id + secret:
         raise InvalidClient  # no client has one, and the database cannot look it up
-    return result
+    return ClientCredentials(client_id, secret)
 
 
 def read_client_credentials(
-    authorization: str | None, client_id: str | None, client_secret: str | None
+    authorization: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    *,
+    public: bool = False,
 ) -> ClientCredentials:
-    """One method per request (RFC 6749 §2.3); none at all is invalid_client."""
+    """One method per request (RFC 6749 §2.3); none at all is invalid_client. With
+    `public`, a `client_id` alone is a public client naming itself (RFC 6749 §3.2.1)."""
     scheme, _, value = (authorization or "").strip().partition(" ")
     basic = scheme.lower() == "basic"
     if basic and (client_id or client_secret):
@@ -47,6 +53,8 @@ def read_client_credentials(
         return _from_basic(value.strip())
     if client_id and client_secret:
         return ClientCredentials(client_id, client_secret)
+    if client_id and public:
+        return ClientCredentials(client_id, None)
     raise InvalidClient
 
 
@@ -71,6 +79,8 @@ def secret_matches(client: ClientSecret | None, secret: str) -> bool:
 
 
 def check_client(client: C | None, credentials: ClientCredentials) -> C:
+    if credentials.client_secret is None:
+        raise InvalidClient
     valid = secret_matches(client, credentials.client_secret)
     if client is None or not valid or client.disabled:
         raise InvalidClient
@@ -80,4 +90,10 @@ def check_client(client: C | None, credentials: ClientCredentials) -> C:
 async def authenticate_client(
     clients: ClientRepository, credentials: ClientCredentials
 ) -> OAuthClient:
-    return check_client(await clients.get(credentials.client_id), credentials)
+    client = await clients.get(credentials.client_id)
+    if credentials.client_secret is not None:
+        return check_client(client, credentials)
+    # A public client: nothing to check but that it is one (PKCE binds its codes).
+    if client is None or client.disabled or client.token_endpoint_auth_method != PUBLIC_CLIENT:
+        raise InvalidClient
+    return client

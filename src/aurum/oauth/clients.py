@@ -13,13 +13,23 @@ from aurum.models.oauth_client import OAuthClient
 from aurum.models.user import User
 from aurum.oauth.errors import ClientNotFound, InvalidClientMetadata
 from aurum.oauth.repository import ClientRepository
-from aurum.oauth.schemas import ClientCreate, ClientUpdate
+from aurum.oauth.schemas import PUBLIC_CLIENT, ClientCreate, ClientUpdate
 from aurum.pagination import decode_cursor, encode_cursor
 from aurum.security.opaque_tokens import new_token, token_digest
 
 
 def _check_rules(client: OAuthClient) -> None:
-    if "password" in client.grant_types and not client.first_party:
+    grants = set(client.grant_types)
+    if "password" in grants and not client.first_party:
+        raise InvalidClientMetadata
+    # Codes go only to registered redirect URIs; user scopes only through codes.
+    if "authorization_code" in grants and not client.redirect_uris:
+        raise InvalidClientMetadata
+    # A public client has no secret: it can only sign people in, with PKCE.
+    if client.token_endpoint_auth_method == PUBLIC_CLIENT and grants - {
+        "authorization_code",
+        "refresh_token",
+    }:
         raise InvalidClientMetadata
 
 
@@ -42,17 +52,22 @@ class ClientService:
         self.clients = clients
         self.audit = audit
 
-    async def create(self, data: ClientCreate, *, actor: User) -> tuple[OAuthClient, str]:
-        """A new client and its secret, which is returned here once and stored hashed."""
-        secret = new_token()
+    async def create(self, data: ClientCreate, *, actor: User) -> tuple[OAuthClient, str | None]:
+        """A new client and its secret, which is returned here once and stored hashed (a
+        public client has none: its stored hash matches no secret)."""
+        public = data.token_endpoint_auth_method == PUBLIC_CLIENT
+        secret = None if public else new_token()
         client = OAuthClient(
             client_id=secrets.token_urlsafe(18),
-            secret_hash=token_digest(secret),
+            secret_hash="" if secret is None else token_digest(secret),
             name=data.name,
             grant_types=data.grant_types,
             scopes=data.scopes,
             first_party=data.first_party,
             disabled=False,
+            redirect_uris=data.redirect_uris,
+            post_logout_redirect_uris=data.post_logout_redirect_uris,
+            token_endpoint_auth_method=data.token_endpoint_auth_method,
         )
         _check_rules(client)
         added = await self.clients.add(client)
@@ -107,6 +122,8 @@ class ClientService:
     async def new_secret(self, client_id: str, *, actor: User) -> tuple[OAuthClient, str]:
         """Replace the secret; the old one stops working at once, issued tokens do not."""
         client = await self.get(client_id)
+        if client.token_endpoint_auth_method == PUBLIC_CLIENT:
+            raise InvalidClientMetadata  # a public client has no secret to replace
         secret = new_token()
         client.secret_hash = token_digest(secret)
         client.updated_at = utcnow()

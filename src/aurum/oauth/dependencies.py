@@ -7,10 +7,13 @@ from fastapi import Depends, Request
 
 from aurum.app_state import AppStateDep, app_state
 from aurum.audit.dependencies import AuditLogDep
+from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.db.session import SessionDep
+from aurum.oauth.authorization_repository import AuthorizationRepository
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
+from aurum.oauth.code_grant import CodeExchange
 from aurum.oauth.form import oauth_form, read_oauth_form
 from aurum.oauth.grants import GrantService
 from aurum.oauth.introspection import TokenIntrospection, TokenRevocation
@@ -28,8 +31,16 @@ async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientServic
 async def get_grant_service(
     db: SessionDep, state: AppStateDep, auth: AuthServiceDep, rotation: TokenRotationDep
 ) -> GrantService:
+    codes = CodeExchange(
+        AuthorizationRepository(db),
+        BrowserSessionRepository(db),
+        SessionRepository(db),
+        auth,
+        state.access_tokens,
+        state.id_tokens,
+    )
     return GrantService(
-        ClientRepository(db), SessionRepository(db), auth, rotation, state.access_tokens
+        ClientRepository(db), SessionRepository(db), auth, rotation, state.access_tokens, codes
     )
 
 
@@ -51,7 +62,7 @@ async def get_token_revocation(
 
 async def token_client(request: Request, form: TokenForm) -> ClientCredentials:
     return read_client_credentials(
-        request.headers.get("authorization"), form.client_id, form.client_secret
+        request.headers.get("authorization"), form.client_id, form.client_secret, public=True
     )
 
 

@@ -12,14 +12,35 @@ from aurum.config import Settings
 from aurum.db.session import SessionDep
 from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.schemas import GRANT_TYPES
+from aurum.oauth.scopes import USER_SCOPES
 
 router = APIRouter(prefix="/.well-known", tags=["discovery"])
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+# At the token endpoint public clients (PKCE) name themselves too.
+TOKEN_AUTH_METHODS = [*CLIENT_AUTH_METHODS, "none"]
 # Verifiers refetch on an unknown kid, so a short cache is enough for rotations.
 JWKS_CACHE = "public, max-age=300"
 METADATA_CACHE = "public, max-age=3600"
-CLAIMS = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "scope", "client_id", "sid"]
+# What ID tokens and UserInfo may say about a person.
+ID_CLAIMS = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "azp",
+    "sid",
+    "amr",
+    "acr",
+    "name",
+    "preferred_username",
+    "updated_at",
+    "email",
+    "email_verified",
+]
 
 
 def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]:
@@ -28,15 +49,22 @@ def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]
     api = f"{issuer}/api/v1/oauth"
     return {
         "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/authorize",
         "token_endpoint": f"{api}/token",
+        "userinfo_endpoint": f"{api}/userinfo",
+        "end_session_endpoint": f"{issuer}/end-session",
         "jwks_uri": f"{issuer}/.well-known/jwks.json",
         "introspection_endpoint": f"{api}/introspect",
         "revocation_endpoint": f"{api}/revoke",
-        "scopes_supported": sorted(SCOPES),
-        # No authorization endpoint: there is no browser flow, so no response types.
-        "response_types_supported": [],
+        "scopes_supported": sorted([*USER_SCOPES, *SCOPES]),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": True,
+        "prompt_values_supported": ["none", "login", "consent"],
+        "ui_locales_supported": ["en", "es"],
         "grant_types_supported": list(GRANT_TYPES),
-        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         # Not in RFC 8414; the name several servers use for JWT access tokens.
@@ -74,7 +102,12 @@ async def authorization_server(
 async def openid_configuration(
     db: SessionDep, state: AppStateDep, response: Response
 ) -> dict[str, Any]:
-    """The same metadata where OpenID Connect clients look for it (no ID tokens are issued)."""
+    """OpenID Connect Discovery 1.0: the same metadata, and what ID tokens say."""
     response.headers["Cache-Control"] = METADATA_CACHE
     metadata = server_metadata(state.settings, _algorithms(await _published_keys(db)))
-    return {**metadata, "subject_types_supported": ["public"], "claims_supported": CLAIMS}
+    return {
+        **metadata,
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": [state.settings.id_token_signing_algorithm],
+        "claims_supported": ID_CLAIMS,
+    }

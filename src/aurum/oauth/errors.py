@@ -58,6 +58,13 @@ class InvalidGrant(OAuthError):
     )
 
 
+class ReusedCodeGrant(InvalidGrant):
+    """A code presented twice: the tokens issued from it are revoked (RFC 6749 §4.1.2),
+    and that must be kept."""
+
+    commit_changes = True
+
+
 class InvalidCredentialsGrant(InvalidGrant):
     message = "Incorrect username or password."
     message_es = "Usuario o contraseña incorrectos."

@@ -1,4 +1,5 @@
-"""The token endpoint (RFC 6749): client credentials, refresh token and password grants."""
+"""The token endpoint (RFC 6749): authorization code, client credentials, refresh token and
+password grants."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aurum.auth.service import LOGIN_PER_IP, AuthService
 from aurum.client_info import ClientInfo
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.client_auth import ClientCredentials, authenticate_client
+from aurum.oauth.code_grant import CodeExchange
 from aurum.oauth.errors import (
     InvalidCredentialsGrant,
     InvalidGrant,
@@ -46,12 +48,14 @@ class GrantService:
         auth: AuthService,
         rotation: TokenRotation,
         access_tokens: AccessTokenCodec,
+        codes: CodeExchange,
     ) -> None:
         self.clients = clients
         self.sessions = sessions
         self.auth = auth
         self.rotation = rotation
         self.access_tokens = access_tokens
+        self.codes = codes
 
     async def token(
         self, request: TokenRequest, credentials: ClientCredentials, client_info: ClientInfo
@@ -63,6 +67,8 @@ class GrantService:
             raise UnsupportedGrantType
         if request.grant_type not in client.grant_types:
             raise UnauthorizedClient
+        if request.grant_type == "authorization_code":
+            return await self.codes.exchange(request, client, client_info)
         if request.grant_type == "client_credentials":
             return self._client_credentials(request, client)
         if request.grant_type == "password":

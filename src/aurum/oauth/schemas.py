@@ -2,20 +2,47 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aurum.callers.scopes import SCOPES
+from aurum.oauth.scopes import USER_SCOPES
 
-GrantType = Literal["client_credentials", "refresh_token", "password"]
-GRANT_TYPES: tuple[GrantType, ...] = ("client_credentials", "refresh_token", "password")
+GrantType = Literal["authorization_code", "client_credentials", "refresh_token", "password"]
+GRANT_TYPES: tuple[GrantType, ...] = (
+    "authorization_code",
+    "client_credentials",
+    "refresh_token",
+    "password",
+)
+AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+# The authentication method of a public client: it has no secret.
+PUBLIC_CLIENT: AuthMethod = "none"
+SECRET_BASIC: AuthMethod = "client_secret_basic"  # noqa: S105 - a method's name
+LOOPBACK_HOSTS = {"127.0.0.1", "[::1]", "localhost"}
 
 
 def _known_scope(value: str) -> str:
-    if value not in SCOPES:
-        msg = f"unknown scope; known scopes: {', '.join(sorted(SCOPES))}"
+    if value not in SCOPES and value not in USER_SCOPES:
+        known = ", ".join(sorted([*SCOPES, *USER_SCOPES]))
+        msg = f"unknown scope; known scopes: {known}"
         raise ValueError(msg)
     return value
+
+
+def _redirect_uri(value: str) -> str:
+    """An absolute https URI, or http on a loopback address (RFC 8252 §7.3); no fragment.
+    Matched later by exact string comparison, so it is kept as written."""
+    parts = urlsplit(value)
+    host = (parts.netloc.rsplit("@", 1)[-1]).rsplit(":", 1)[0] if parts.netloc else ""
+    if parts.fragment or "#" in value or not parts.netloc or parts.username or parts.password:
+        msg = "an absolute URI without a fragment or user information"
+        raise ValueError(msg)
+    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS):
+        return value
+    msg = "https, or http on a loopback address (127.0.0.1, [::1], localhost)"
+    raise ValueError(msg)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -24,7 +51,12 @@ def _unique(values: list[str]) -> list[str]:
 
 Scope = Annotated[str, AfterValidator(_known_scope)]
 ClientName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-GrantTypes = Annotated[list[GrantType], Field(min_length=1, max_length=3), AfterValidator(_unique)]
+GrantTypes = Annotated[list[GrantType], Field(min_length=1, max_length=4), AfterValidator(_unique)]
+RedirectUris = Annotated[
+    list[Annotated[str, Field(max_length=2048), AfterValidator(_redirect_uri)]],
+    Field(max_length=20),
+    AfterValidator(_unique),
+]
 Scopes = Annotated[list[Scope], Field(max_length=50), AfterValidator(_unique)]
 
 
@@ -35,6 +67,9 @@ class ClientCreate(BaseModel):
     grant_types: GrantTypes = ["client_credentials"]
     scopes: Scopes = []
     first_party: bool = False
+    redirect_uris: RedirectUris = []
+    post_logout_redirect_uris: RedirectUris = []
+    token_endpoint_auth_method: AuthMethod = SECRET_BASIC
 
 
 class ClientUpdate(BaseModel):
@@ -45,6 +80,8 @@ class ClientUpdate(BaseModel):
     scopes: Scopes | None = None
     first_party: bool | None = None
     disabled: bool | None = None
+    redirect_uris: RedirectUris | None = None
+    post_logout_redirect_uris: RedirectUris | None = None
 
 
 class ClientRead(BaseModel):
@@ -56,12 +93,17 @@ class ClientRead(BaseModel):
     scopes: list[str]
     first_party: bool
     disabled: bool
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str]
+    token_endpoint_auth_method: str
     created_at: datetime
     updated_at: datetime
 
 
 class ClientCreated(ClientRead):
-    client_secret: str = Field(description="Shown once; only its hash is stored.")
+    client_secret: str | None = Field(
+        description="Shown once; only its hash is stored. None for a public client."
+    )
 
 
 class ClientSecret(BaseModel):
@@ -89,6 +131,9 @@ class TokenRequest(ClientAuthFields):
     username: Param = None
     password: Param = None
     refresh_token: Param = None
+    code: Param = None
+    redirect_uri: Param = None
+    code_verifier: Param = None
 
 
 class TokenTypeHintRequest(ClientAuthFields):
@@ -102,6 +147,7 @@ class OAuthTokenResponse(BaseModel):
     expires_in: int
     scope: str
     refresh_token: str | None = None
+    id_token: str | None = None
 
 
 class Introspection(BaseModel):

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import re
 
+# What a person may allow an app that signs them in (OpenID Connect Core §5.4), shown on
+# the consent page in words. `openid` asks for an ID token.
+USER_SCOPES: dict[str, tuple[str, str]] = {
+    "openid": ("Know who you are on Aurum", "Saber quién eres en Aurum"),
+    "profile": (
+        "See your name, username and language",
+        "Ver tu nombre, nombre de usuario e idioma",
+    ),
+    "email": ("See your email address", "Ver tu correo electrónico"),
+    "offline_access": (
+        "Stay signed in when you are not using it",
+        "Mantener la sesión cuando no la estás usando",
+    ),
+}
+
 # scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 _SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")
 

@@ -33,6 +33,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sign_out.button": ("Sign out", "Cerrar sesión"),
     "sign_out.done": ("You are signed out.", "Cerraste la sesión."),
     "sign_out.again": ("Sign in again", "Volver a iniciar sesión"),
+    "consent.title": ("{app} wants to sign you in", "{app} quiere iniciar tu sesión"),
+    "consent.intro": (
+        "Signed in as {name}. If you allow it, {app} will be able to:",
+        "Iniciaste sesión como {name}. Si lo permites, {app} podrá:",
+    ),
+    "consent.remembered": (
+        "Aurum remembers your answer; you can take it back at any time.",
+        "Aurum recuerda tu respuesta; puedes retirarla cuando quieras.",
+    ),
+    "consent.allow": ("Allow", "Permitir"),
+    "consent.deny": ("Deny", "Denegar"),
     "error.title": ("Something went wrong", "Algo salió mal"),
     "error.code": ("Error code", "Código de error"),
     "link.incomplete": (

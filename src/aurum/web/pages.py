@@ -23,11 +23,12 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 ASSETS = Path(__file__).parent / "static"
 
 # Nothing but this site's own stylesheet; no script, no frame, forms post only here.
+POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{also}; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
+    "Content-Security-Policy": POLICY.format(also=""),
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -35,9 +36,24 @@ HEADERS = {
 }
 
 
-def secured(response: Response) -> Response:
+def secured(response: Response, *, then_to: str | None = None) -> Response:
+    """The page's headers. `then_to`: the origin a form of the page ends up at after
+    redirects (an app's redirect URI at the end of a sign-in), which browsers check
+    against `form-action` too."""
     response.headers.update(HEADERS)
+    if then_to is not None:
+        response.headers["Content-Security-Policy"] = POLICY.format(also=f" {then_to}")
     return response
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of an http(s) URL, fit for a CSP source; else None."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.username:
+        return None
+    if any(c in parts.netloc for c in " ;,'\"\t\r\n"):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def render(
@@ -47,6 +63,7 @@ async def render(
     *,
     status_code: int = 200,
     csrf: Csrf | None = None,
+    then_to: str | None = None,
 ) -> HTMLResponse:
     """A page in the request's language; every form on it gets the CSRF token."""
     csrf = csrf or await get_csrf(request, app_state(request))
@@ -70,7 +87,7 @@ async def render(
         status_code=status_code,
     )
     csrf.set_cookie(response)
-    secured(response)
+    secured(response, then_to=then_to)
     return response
 
 

@@ -8,6 +8,7 @@ what follows differs: a browser session and its cookie instead of tokens.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request, Response
 
@@ -25,7 +26,7 @@ from aurum.mfa.errors import MfaSignInCodeRejected
 from aurum.mfa.router import SIGN_IN_LIMITS
 from aurum.web.csrf import CheckedCsrf, CsrfDep
 from aurum.web.i18n import page_language
-from aurum.web.pages import PageRoute, local_path, redirect, render
+from aurum.web.pages import PageRoute, local_path, origin_of, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -52,15 +53,32 @@ def signed_in(target: str, cookie: str, settings: Settings) -> Response:
     return response
 
 
+def app_origin(target: str) -> str | None:
+    """Where a sign-in for an app ends: the origin of the redirect URI it names (checked
+    by the authorization endpoint; here only allowed as the end of the form's journey)."""
+    parts = urlsplit(target)
+    if parts.path != "/authorize":
+        return None
+    redirect_uri = parse_qs(parts.query).get("redirect_uri", [""])[0]
+    return origin_of(redirect_uri)
+
+
 @router.get("/sign-in")
 async def sign_in_page(
-    request: Request, csrf: CsrfDep, person: BrowserUser, next: Next = ""
+    request: Request,
+    csrf: CsrfDep,
+    person: BrowserUser,
+    next: Next = "",
+    fresh: Annotated[bool, Query()] = False,
 ) -> Response:
-    """The sign-in form; someone already signed in goes on to where they were going."""
+    """The sign-in form; someone already signed in goes on to where they were going,
+    unless a fresh sign-in is asked for (an app's `prompt=login` or `max_age`)."""
     target = local_path(next, ACCOUNT)
-    if person is not None:
+    if person is not None and not fresh:
         return redirect(target)
-    return await render(request, "sign_in.html", {"next": target}, csrf=csrf)
+    return await render(
+        request, "sign_in.html", {"next": target}, csrf=csrf, then_to=app_origin(target)
+    )
 
 
 @router.post("/sign-in", dependencies=[LOGIN_LIMITS])
@@ -73,10 +91,12 @@ async def sign_in(
     auth: AuthServiceDep,
     browser: BrowserSignInDep,
     state: AppStateDep,
+    person: BrowserUser,
     next: NextField = "",
 ) -> Response:
     """Check the password; then the second step, or the session."""
     target = local_path(next, ACCOUNT)
+    then_to = app_origin(target)
     try:
         step = await auth.first_step(login, password, client)
     except SignInFailed as error:  # its audit record is kept: the transaction commits
@@ -86,11 +106,13 @@ async def sign_in(
             {"next": target, "login": login, "error": _message(request, error)},
             status_code=error.status_code,
             csrf=csrf,
+            then_to=then_to,
         )
     if isinstance(step, MfaRequired):
         context = {"next": target, "mfa_token": step.mfa_token}
-        return await render(request, "second_step.html", context, csrf=csrf)
-    return signed_in(target, await browser.open(step, client), state.settings)
+        return await render(request, "second_step.html", context, csrf=csrf, then_to=then_to)
+    cookie = await browser.open(step, client, replacing=person)
+    return signed_in(target, cookie, state.settings)
 
 
 @router.post("/sign-in/second-step", dependencies=[SIGN_IN_LIMITS])
@@ -103,6 +125,7 @@ async def second_step(
     mfa: MfaSignInServiceDep,
     browser: BrowserSignInDep,
     state: AppStateDep,
+    person: BrowserUser,
     next: NextField = "",
 ) -> Response:
     """A code of the authenticator app, or a recovery code."""
@@ -112,9 +135,14 @@ async def second_step(
     except MfaSignInCodeRejected as error:  # the failure is counted and kept
         context = {"next": target, "mfa_token": mfa_token, "error": _message(request, error)}
         return await render(
-            request, "second_step.html", context, status_code=error.status_code, csrf=csrf
+            request,
+            "second_step.html",
+            context,
+            status_code=error.status_code,
+            csrf=csrf,
+            then_to=app_origin(target),
         )
-    cookie = await browser.open(user, client, second_factor=method)
+    cookie = await browser.open(user, client, second_factor=method, replacing=person)
     return signed_in(target, cookie, state.settings)
 
 
@@ -144,14 +172,18 @@ async def sign_out(
     if person is not None:
         await browser.close(person)
     response = await render(request, "sign_out.html", {"signed_out": True}, csrf=csrf)
+    forget_session_cookie(response, state.settings)
+    return response
+
+
+def forget_session_cookie(response: Response, settings: Settings) -> None:
     response.delete_cookie(
-        cookie_name(state.settings),
+        cookie_name(settings),
         httponly=True,
-        secure=state.settings.secure_cookies,
+        secure=settings.secure_cookies,
         samesite="lax",
         path="/",
     )
-    return response
 
 
 def _message(request: Request, error: SignInFailed | MfaSignInCodeRejected) -> str:
