@@ -116,3 +116,17 @@ async def test_a_form_without_its_csrf_token_sends_nothing(
         assert_page_headers(refused)
     await mail_accounts.state.mail.drain()
     assert inbox.is_empty()
+
+
+async def test_the_language_chosen_on_the_page_stays_after_the_form(
+    client: httpx.AsyncClient,
+) -> None:
+    english_browser = {"Accept-Language": "en"}
+    page = await client.get("/forgot-password?ui_locales=es", headers=english_browser)
+    assert 'action="/forgot-password?ui_locales=es"' in page.text
+    answer = await client.post(
+        "/forgot-password?ui_locales=es",
+        data={"csrf_token": csrf_of(page), "email": "nobody@example.com"},
+        headers=english_browser,
+    )
+    assert "Si alguna cuenta usa esa dirección, le estamos enviando un correo." in answer.text

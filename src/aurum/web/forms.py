@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from aurum.errors import AppError, ValidationFailed
@@ -45,6 +45,20 @@ class InvalidField(ValidationFailed):
         super().__init__()
         self.field = field
         self.key = key
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The text fields of the posted form.
+
+    A dependency rather than FastAPI `Form` parameters: those parse the body before any
+    dependency runs, and a rate limit counted per address typed must read the raw body
+    first (Starlette cannot give it back once the form is parsed, but parses the form
+    from it). Lengths are the schemas' business; the request's size is bounded."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def show_errors_in(request: Request, form: PageForm) -> None:

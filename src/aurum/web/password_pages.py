@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from aurum.account_email.dependencies import AccountEmailServiceDep
@@ -27,15 +27,12 @@ from aurum.users.errors import (
     PasswordTooSimilar,
 )
 from aurum.web.csrf import CheckedCsrf, CsrfDep
-from aurum.web.forms import InvalidField, PageForm, parsed, show_errors_in
+from aurum.web.forms import FormFields, InvalidField, PageForm, parsed, show_errors_in
 from aurum.web.pages import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PASSWORD_ERRORS = (PasswordTooShort, PasswordTooLong, PasswordTooCommon, PasswordTooSimilar)
-# Bounds on what is read at all; the schemas and the service say what is valid.
-TypedEmail = Annotated[str, Form(max_length=1024)]
-TypedPassword = Annotated[str, Form(max_length=4096)]
 LinkToken = Annotated[str, Query(max_length=512)]
 
 
@@ -59,11 +56,12 @@ async def forgot_password(
     csrf: CheckedCsrf,
     client: ClientInfoDep,
     service: AccountEmailServiceDep,
-    email: TypedEmail = "",
+    form: FormFields,
 ) -> HTMLResponse:
     """Email a reset link to the account with this address, if there is one."""
-    show_errors_in(request, PageForm("forgot_password.html", {"email": email}))
-    data = parsed(EmailRequest, {"email": email}, {"email": "form.email_invalid"})
+    typed = {"email": form.get("email", "")}
+    show_errors_in(request, PageForm("forgot_password.html", typed))
+    data = parsed(EmailRequest, typed, {"email": "form.email_invalid"})
     service.request_password_reset(data.email, client)
     return await render(request, "forgot_password.html", {"sent": True}, csrf=csrf)
 
@@ -83,11 +81,10 @@ async def reset_password(
     csrf: CheckedCsrf,
     state: AppStateDep,
     service: AccountEmailServiceDep,
-    token: Annotated[str, Form(min_length=1, max_length=512)],
-    new_password: TypedPassword = "",
-    new_password_confirm: TypedPassword = "",
+    form: FormFields,
 ) -> HTMLResponse:
     """Set the new password with the link's token; every session of the account ends."""
+    token, new_password = form.get("token", ""), form.get("new_password", "")
     fields = {error.code: "new_password" for error in PASSWORD_ERRORS}
     fields[InvalidResetToken.code] = "token"
     context = {"token": token, **password_lengths(state.settings)}
@@ -95,9 +92,9 @@ async def reset_password(
     data = parsed(
         PasswordResetConfirm,
         {"token": token, "new_password": new_password},
-        {"new_password": "form.password_missing"},
+        {"token": "link.incomplete", "new_password": "form.password_missing"},
     )
-    if new_password_confirm != data.new_password:
+    if form.get("new_password_confirm") != data.new_password:
         raise InvalidField("new_password_confirm", "reset.mismatch")
     await service.confirm_password_reset(data.token, data.new_password)
     return await render(request, "reset_password.html", {"done": True}, csrf=csrf)
