@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -136,22 +137,34 @@ async def render_form(request: Request, form: PageForm, error: AppError) -> HTML
     return await render(request, form.template, context, status_code=error.status_code)
 
 
+# Where FastAPI keeps the exit stack of the request's function-scoped dependencies (the
+# session among them), which it closes once the handler has returned.
+FUNCTION_STACK = "fastapi_function_astack"
+
+
 class PageRoute(APIRoute):
     """A route whose errors are pages, not JSON: the person sees what went wrong, in the
     form that was sent (see `forms.show_errors_in`) or on the error page.
 
-    The request's session has already committed or rolled back by the time the error
-    reaches here, exactly as for the API."""
+    The request's session commits or rolls back before the error is rendered, exactly as
+    for the API: the route's function-scoped dependencies are closed here, with the
+    error, rather than after the handler has turned the error into a page (which would
+    look like success to them, and commit)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            outer = request.scope.get(FUNCTION_STACK)
             try:
-                return await handler(request)
+                async with AsyncExitStack() as dependencies:
+                    request.scope[FUNCTION_STACK] = dependencies
+                    return await handler(request)
             except AppError as error:
                 return await render_error(request, error)
             except RequestValidationError:
                 return await render_error(request, ValidationFailed())
+            finally:
+                request.scope[FUNCTION_STACK] = outer
 
         return page_handler
