@@ -53,7 +53,7 @@ from aurum.sso.introspection import build_http_client
 from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
-from aurum.web import email_links, sign_in
+from aurum.web import email_links, invitations, password_pages, sign_in, sign_up
 from aurum.web.pages import ASSETS
 from aurum.xp.router import router as xp_router
 
@@ -194,5 +194,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
     app.include_router(sign_in.router)
+    app.include_router(password_pages.router)
+    app.include_router(sign_up.router)
+    app.include_router(invitations.router)
     app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
     return app
