@@ -83,7 +83,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mail = MailQueue(build_sender(settings), settings)
     mail.start()
     try:
-        await keys.ensure_signing_key(settings.signing_algorithm)
+        # Access tokens and ID tokens each sign with their own chain (one if they agree).
+        for algorithm in dict.fromkeys(
+            (settings.signing_algorithm, settings.id_token_signing_algorithm)
+        ):
+            await keys.ensure_signing_key(algorithm)
         state = app.state.aurum = AppState(
             settings=settings,
             engine=engine,
@@ -93,6 +97,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
+                algorithm=settings.signing_algorithm,
                 issuer=settings.issuer,
                 audience=settings.token_audience,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),

@@ -40,7 +40,7 @@ async def test_client_credentials_with_basic_auth(
     assert claims["scope"] == "sessions:read xp:write"
     assert "sid" not in claims
     header = jwt.get_unverified_header(body["access_token"])
-    assert header["kid"] == state.keys.signing_key.kid
+    assert header["kid"] == state.access_tokens.signing_key.kid
     assert header["alg"] == "EdDSA"
 
 
