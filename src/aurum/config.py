@@ -71,7 +71,10 @@ class Settings(BaseSettings):
     refresh_token_idle_days: int = Field(default=7, ge=1)
     # A browser session (signed in at Aurum's own pages) ends this long after the sign-in.
     browser_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Each algorithm has its own chain of keys, rotated on its own.
     signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|ES256)$")
+    # OpenID Connect Core §15.1 makes RS256 the one every relying party accepts.
+    id_token_signing_algorithm: str = Field(default="RS256", pattern="^(RS256|ES256|EdDSA)$")
 
     # Passwords (Argon2id; OWASP: m=19 MiB, t=2, p=1)
     argon2_memory_cost: int = Field(default=19456, ge=1024)

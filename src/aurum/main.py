@@ -58,7 +58,7 @@ from aurum.sso.introspection import build_http_client
 from aurum.system.docs import install_docs
 from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
-from aurum.web import email_links, sign_in
+from aurum.web import email_links, invitations, password_pages, sign_in, sign_up
 from aurum.web.pages import ASSETS
 from aurum.xp.router import router as xp_router
 
@@ -88,7 +88,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mail = MailQueue(build_sender(settings), settings)
     mail.start()
     try:
-        await keys.ensure_signing_key(settings.signing_algorithm)
+        # Access tokens and ID tokens each sign with their own chain (one if they agree).
+        for algorithm in dict.fromkeys(
+            (settings.signing_algorithm, settings.id_token_signing_algorithm)
+        ):
+            await keys.ensure_signing_key(algorithm)
         state = app.state.aurum = AppState(
             settings=settings,
             engine=engine,
@@ -98,6 +102,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
+                algorithm=settings.signing_algorithm,
                 issuer=settings.issuer,
                 audience=settings.token_audience,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
@@ -209,5 +214,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     app.include_router(authorize_router)
     app.include_router(logout_router)
+    app.include_router(password_pages.router)
+    app.include_router(sign_up.router)
+    app.include_router(invitations.router)
     app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
     return app

@@ -37,7 +37,7 @@ async def claims(accounts: Accounts, state: AppState) -> dict[str, Any]:
 
 
 def sign(state: AppState, claims: dict[str, Any], **header: Any) -> str:
-    key = state.keys.signing_key
+    key = state.access_tokens.signing_key
     assert key.private_key is not None
     return jwt.encode(claims, key.private_key, algorithm="EdDSA", headers={"kid": key.kid} | header)
 
@@ -60,15 +60,15 @@ async def test_a_well_formed_token_is_accepted(
 async def test_alg_none_is_rejected(
     accounts: Accounts, state: AppState, claims: dict[str, Any]
 ) -> None:
-    header = {"alg": "none", "typ": "JWT", "kid": state.keys.signing_key.kid}
+    header = {"alg": "none", "typ": "JWT", "kid": state.access_tokens.signing_key.kid}
     await assert_rejected(accounts, f"{b64(header)}.{b64(claims)}.")
 
 
 async def test_hmac_with_the_public_key_is_rejected(
     accounts: Accounts, state: AppState, claims: dict[str, Any]
 ) -> None:
-    public = state.keys.signing_key.public_jwk["x"].encode()
-    header = {"alg": "HS256", "typ": "JWT", "kid": state.keys.signing_key.kid}
+    public = state.access_tokens.signing_key.public_jwk["x"].encode()
+    header = {"alg": "HS256", "typ": "JWT", "kid": state.access_tokens.signing_key.kid}
     signing_input = f"{b64(header)}.{b64(claims)}"
     signature = base64.urlsafe_b64encode(
         hmac.new(public, signing_input.encode(), hashlib.sha256).digest()
@@ -81,7 +81,7 @@ async def test_wrong_key_is_rejected(
 ) -> None:
     other = ed25519.Ed25519PrivateKey.generate()
     token = jwt.encode(
-        claims, other, algorithm="EdDSA", headers={"kid": state.keys.signing_key.kid}
+        claims, other, algorithm="EdDSA", headers={"kid": state.access_tokens.signing_key.kid}
     )
     await assert_rejected(accounts, token)
 

@@ -29,10 +29,10 @@ async def test_login_returns_bearer_tokens(accounts: Accounts, state: AppState) 
 
     header = jwt.get_unverified_header(tokens["access_token"])
     assert header["alg"] == "EdDSA"
-    assert header["kid"] == state.keys.signing_key.kid
+    assert header["kid"] == state.access_tokens.signing_key.kid
     claims = jwt.decode(
         tokens["access_token"],
-        state.keys.signing_key.public_key,
+        state.access_tokens.signing_key.public_key,
         algorithms=["EdDSA"],
         audience="aurum",
         issuer="http://testserver",

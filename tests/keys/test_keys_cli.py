@@ -19,12 +19,12 @@ def key_rows(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
 def test_rotate_list_and_retire(tmp_path: Path) -> None:
     first = aurum(tmp_path, "keys", "rotate")
     assert first.returncode == 0, first.stderr
-    second = aurum(tmp_path, "keys", "rotate", "--algorithm", "ES256", "--handover-seconds", "0")
+    second = aurum(tmp_path, "keys", "rotate", "--handover-seconds", "0")
     assert second.returncode == 0, second.stderr
     rows = key_rows(tmp_path)
     assert [(r[1], r[2] is None, r[3] is None) for r in rows] == [
         ("EdDSA", False, True),
-        ("ES256", True, True),
+        ("EdDSA", True, True),
     ]
     old, new = rows[0][0], rows[1][0]
     assert new in second.stdout
@@ -38,7 +38,7 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
     listing = listed.splitlines()
     assert [line.split()[:3] for line in listing] == [
         [old, "EdDSA", "verifies"],
-        [new, "ES256", "signs"],
+        [new, "EdDSA", "signs"],
     ]
     # The old key's tokens may still be valid: nothing to retire yet.
     assert "Nothing to retire." in aurum(tmp_path, "keys", "retire").stdout
@@ -69,7 +69,46 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
 def test_unknown_algorithm(tmp_path: Path) -> None:
     result = aurum(tmp_path, "keys", "rotate", "--algorithm", "HS256")
     assert result.returncode == 2
-    assert "EdDSA or ES256" in result.stderr
+    assert "EdDSA, ES256 or RS256" in result.stderr
+
+
+def test_each_algorithm_rotates_its_own_chain(tmp_path: Path) -> None:
+    assert aurum(tmp_path, "keys", "rotate").returncode == 0
+    first_rsa = aurum(tmp_path, "keys", "rotate", "--algorithm", "RS256")
+    assert first_rsa.returncode == 0, first_rsa.stderr
+    assert "signs for" not in first_rsa.stdout  # the EdDSA key is not superseded
+    second_rsa = aurum(
+        tmp_path, "keys", "rotate", "--algorithm", "RS256", "--handover-seconds", "0"
+    )
+    assert second_rsa.returncode == 0, second_rsa.stderr
+    rows = key_rows(tmp_path)
+    assert [(r[1], r[2] is None) for r in rows] == [
+        ("EdDSA", True),
+        ("RS256", False),
+        ("RS256", True),
+    ]
+    eddsa, old_rsa, new_rsa = (r[0] for r in rows)
+    assert f"{old_rsa} signs for 0 more seconds" in second_rsa.stdout
+    assert eddsa not in second_rsa.stdout
+    listing = aurum(tmp_path, "keys", "list").stdout.splitlines()
+    assert [line.split()[:3] for line in listing] == [
+        [eddsa, "EdDSA", "signs"],
+        [old_rsa, "RS256", "verifies"],
+        [new_rsa, "RS256", "signs"],
+    ]
+
+    # Each key is judged within its own chain: both signers are in use.
+    for kid in (eddsa, new_rsa):
+        refused = aurum(tmp_path, "keys", "retire", kid)
+        assert refused.returncode == 1
+        assert "signing_key_in_use" in refused.stderr
+    # A hand-over in the EdDSA chain makes its new key the next one there, nowhere else.
+    assert aurum(tmp_path, "keys", "rotate").returncode == 0
+    next_eddsa = key_rows(tmp_path)[-1][0]
+    refused = aurum(tmp_path, "keys", "retire", next_eddsa)
+    assert "next_signing_key" in refused.stderr
+    statuses = [line.split()[2] for line in aurum(tmp_path, "keys", "list").stdout.splitlines()]
+    assert statuses == ["signs", "verifies", "signs", "next"]
 
 
 def test_a_kid_that_begins_with_a_dash_is_a_kid(tmp_path: Path) -> None:

@@ -45,6 +45,12 @@ async def age_superseded_keys(state: AppState, by: timedelta) -> None:
         )
 
 
+async def published_kids(client: httpx.AsyncClient, algorithm: str) -> list[str]:
+    """The JWKS's kids of one chain, newest first."""
+    keys = (await client.get(JWKS)).json()["keys"]
+    return [key["kid"] for key in keys if key["alg"] == algorithm]
+
+
 def kid(token: str) -> str:
     value: str = jwt.get_unverified_header(token)["kid"]
     return value
@@ -66,7 +72,7 @@ async def test_tokens_from_before_a_rotation_stay_valid(
         assert (await client.get(ME, headers=bearer(tokens["access_token"]))).status_code == 200
     resource = await clients.register("resource")
     assert (await clients.introspect(resource, before["access_token"]))["active"] is True
-    published = [key["kid"] for key in (await client.get(JWKS)).json()["keys"]]
+    published = await published_kids(client, "EdDSA")
     assert published == [new_kid, old_kid]
 
     # Maintenance does not retire the old key while its tokens may still be valid.
@@ -97,7 +103,7 @@ async def test_a_retired_keys_tokens_are_refused(
         assert refused.status_code == 401
         assert refused.json()["error"] == "invalid_token"
         assert await clients.introspect(service, token) == {"active": False}
-    published = [key["kid"] for key in (await client.get(JWKS)).json()["keys"]]
+    published = await published_kids(client, "EdDSA")
     assert published == [new_kid]
     assert old_kid not in published
     # The session itself lives on: a refresh gets a token signed by the new key.
@@ -129,14 +135,14 @@ async def test_the_old_key_signs_until_the_hand_over(
     accounts: Accounts, client: httpx.AsyncClient, state: AppState
 ) -> None:
     await accounts.register("juan")
-    old_kid = state.keys.signing_key.kid
+    old_kid = state.access_tokens.signing_key.kid
     async with state.sessionmaker.begin() as db:
         new_key, superseded = await _rotation(state, db).rotate("EdDSA", timedelta(hours=1))
     assert superseded == [old_kid]
     await maintain_keys_once(state.keys, state.sessionmaker, state.access_tokens.ttl)
 
     # Published before it is used, so verifiers have it by the time tokens carry it.
-    published = [key["kid"] for key in (await client.get(JWKS)).json()["keys"]]
+    published = await published_kids(client, "EdDSA")
     assert published == [new_key.kid, old_kid]
     assert kid((await accounts.login("juan"))["access_token"]) == old_kid
 
@@ -151,14 +157,14 @@ async def test_other_instances_pick_up_a_rotation(
 ) -> None:
     other = await make_app()
     other_state: AppState = other.state.aurum
-    new_kid = await rotate(state, "ES256")
-    assert other_state.keys.signing_key.kid != new_kid
+    new_kid = await rotate(state)
+    assert other_state.access_tokens.signing_key.kid != new_kid
 
     await maintain_keys_once(
         other_state.keys, other_state.sessionmaker, other_state.access_tokens.ttl
     )
-    assert other_state.keys.signing_key.kid == new_kid
-    assert other_state.keys.signing_key.algorithm == "ES256"
+    assert other_state.access_tokens.signing_key.kid == new_kid
+    assert other_state.access_tokens.signing_key.algorithm == "EdDSA"
     await accounts.register("juan")
     token = (await accounts.login("juan"))["access_token"]
     transport = httpx.ASGITransport(app=other)
@@ -167,7 +173,7 @@ async def test_other_instances_pick_up_a_rotation(
 
 
 async def test_retire_refuses_a_key_that_may_still_sign(state: AppState) -> None:
-    old_kid = state.keys.signing_key.kid
+    old_kid = state.access_tokens.signing_key.kid
     window = timedelta(seconds=70)
     async with state.sessionmaker.begin() as db:
         new_key, _ = await _rotation(state, db).rotate("EdDSA", timedelta(hours=1))
@@ -194,4 +200,4 @@ async def test_retire_refuses_a_key_that_may_still_sign(state: AppState) -> None
         forced = await rotation.retire(old_kid, force=True)
     assert forced.retired_at is not None
     await maintain_keys_once(state.keys, state.sessionmaker, state.access_tokens.ttl)
-    assert state.keys.signing_key.kid == new_key.kid
+    assert state.access_tokens.signing_key.kid == new_key.kid

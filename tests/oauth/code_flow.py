@@ -77,7 +77,7 @@ async def browse(
         if location is not None:
             response = await browser.get(location)
             continue
-        if 'action="/sign-in"' in response.text:
+        if 'name="login"' in response.text:
             next_field = response.text.split('name="next" value="', 1)[1].split('"', 1)[0]
             form = {
                 "csrf_token": csrf_of(response),
@@ -87,7 +87,7 @@ async def browse(
             }
             response = await browser.post("/sign-in", data=form)
             continue
-        if 'action="/authorize/consent"' in response.text and consent is not None:
+        if 'name="decision"' in response.text and consent is not None:
             params = response.text.split('name="params" value="', 1)[1].split('"', 1)[0]
             form = {
                 "csrf_token": csrf_of(response),
@@ -102,8 +102,8 @@ async def browse(
 
 def answer(response: httpx.Response) -> dict[str, str]:
     """The query the app got back at its redirect URI."""
-    location = response.headers["location"]
-    assert location.startswith(REDIRECT), location
+    location = response.headers.get("location", "")
+    assert location.startswith(REDIRECT), (response.status_code, location, response.text[:2000])
     return {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
 
 

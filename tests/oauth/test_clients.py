@@ -59,12 +59,28 @@ async def test_a_service_token_cannot_manage_clients(
 async def test_invalid_registrations(clients: OAuthClients, client: httpx.AsyncClient) -> None:
     admin = await clients.admin()
     unknown_scope = {"name": "x", "scopes": ["everything"]}
-    unknown_grant = {"name": "x", "grant_types": ["authorization_code"]}
+    unknown_grant = {"name": "x", "grant_types": ["implicit"]}
     no_name = {"name": "  ", "grant_types": ["client_credentials"]}
     for body in (unknown_scope, unknown_grant, no_name):
         response = await client.post(CLIENTS, json=body, headers=admin)
         assert response.status_code == 422, body
         assert response.json()["error"] == "validation_error"
+    bad_redirects = [["http://app.example/cb"], ["https://app.example/cb#frag"], ["/cb"]]
+    for uris in bad_redirects:
+        body = {"name": "x", "grant_types": ["authorization_code"], "redirect_uris": uris}
+        response = await client.post(CLIENTS, json=body, headers=admin)
+        assert response.status_code == 422, uris
+    # Codes need somewhere to go; a public client (no secret) can only sign people in.
+    no_redirect = {"name": "x", "grant_types": ["authorization_code"]}
+    public_service = {
+        "name": "x",
+        "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "none",
+    }
+    for body in (no_redirect, public_service):
+        response = await client.post(CLIENTS, json=body, headers=admin)
+        assert response.status_code == 400, body
+        assert response.json()["error"] == "invalid_client_metadata"
 
 
 async def test_password_grant_is_for_first_party_clients_only(

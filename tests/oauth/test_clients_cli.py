@@ -39,7 +39,8 @@ async def test_list_pages_and_show_without_secrets(
     for output in (first.stdout, rest.stdout, shown.stdout, as_json.stdout):
         for client in (billing, web, reports):
             assert client["client_secret"] not in output
-        assert "secret" not in output
+        assert '"client_secret":' not in output
+        assert "secret_hash" not in output
 
     missing = await operator(tmp_path, migrated_url, "clients", "show", "nope")
     assert missing.returncode == 1

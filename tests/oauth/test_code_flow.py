@@ -13,7 +13,7 @@ from authlib.oidc.discovery import OpenIDProviderMetadata
 from fastapi import FastAPI
 
 from aurum.db.base import utcnow
-from tests.conftest import Accounts
+from tests.conftest import Accounts, AppFactory
 from tests.oauth.code_flow import (
     AFTER_LOGOUT,
     AUTHORIZE,
@@ -69,10 +69,14 @@ async def test_an_app_signs_a_person_in(
         assert refreshed["access_token"] != token["access_token"]
 
 
-async def test_discovery_is_valid_for_authlib(client: httpx.AsyncClient) -> None:
-    metadata = (await client.get("/.well-known/openid-configuration")).json()
+async def test_discovery_is_valid_for_authlib(make_app: AppFactory) -> None:
+    app = await make_app(issuer="https://id.example.org")  # Discovery 1.0 wants https
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        metadata = (await http.get("/.well-known/openid-configuration")).json()
     OpenIDProviderMetadata(metadata).validate()
-    assert metadata["authorization_endpoint"] == AUTHORIZE
+    assert metadata["issuer"] == "https://id.example.org"
+    assert metadata["authorization_endpoint"] == "https://id.example.org/authorize"
     assert metadata["response_types_supported"] == ["code"]
     assert metadata["code_challenge_methods_supported"] == ["S256"]
     assert metadata["id_token_signing_alg_values_supported"] == ["RS256"]
@@ -276,7 +280,7 @@ async def test_the_consent_form_needs_its_csrf_token(
 ) -> None:
     await accounts.user("juan")
     page = await browse(client, await authorize_url(clients), consent=None)
-    assert 'action="/authorize/consent"' in page.text
+    assert 'name="decision"' in page.text
     params = page.text.split('name="params" value="', 1)[1].split('"', 1)[0]
     forged = await client.post("/authorize/consent", data={"params": params, "decision": "allow"})
     assert forged.status_code == 403

@@ -134,7 +134,7 @@ async def test_expired_and_forged_tokens_are_inactive(
 ) -> None:
     await accounts.register("juan")
     claims = unverified((await accounts.login("juan"))["access_token"])
-    key = state.keys.signing_key
+    key = state.access_tokens.signing_key
     assert key.private_key is not None
     expired = jwt.encode(
         claims | {"exp": int(time.time()) - 60},

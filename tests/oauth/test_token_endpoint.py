@@ -40,7 +40,7 @@ async def test_client_credentials_with_basic_auth(
     assert claims["scope"] == "sessions:read xp:write"
     assert "sid" not in claims
     header = jwt.get_unverified_header(body["access_token"])
-    assert header["kid"] == state.keys.signing_key.kid
+    assert header["kid"] == state.access_tokens.signing_key.kid
     assert header["alg"] == "EdDSA"
 
 
@@ -189,7 +189,7 @@ async def test_bodies_that_are_not_a_form_are_invalid_request(
     assert_oauth_error(response, 400, "invalid_request")
 
 
-@pytest.mark.parametrize("grant_type", ["authorization_code", "implicit", "urn:x:custom"])
+@pytest.mark.parametrize("grant_type", ["implicit", "urn:x:custom"])
 async def test_unknown_grant_type_is_unsupported(
     clients: OAuthClients, client: httpx.AsyncClient, grant_type: str
 ) -> None:

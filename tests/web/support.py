@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from email.message import EmailMessage
 
 import httpx
+
+from tests.account_email.conftest import LINKS
+from tests.mail_server import body_of
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -25,3 +29,16 @@ def assert_page_headers(response: httpx.Response) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
+
+
+def link_of(message: EmailMessage) -> str:
+    """The path and query of the email's link, to open on the service under test."""
+    return body_of(message).split(LINKS, 1)[1].split()[0]
+
+
+async def submit(
+    client: httpx.AsyncClient, page_path: str, action: str, **fields: str
+) -> httpx.Response:
+    """Open the page, then post its form (with the page's CSRF token) to `action`."""
+    page = await client.get(page_path)
+    return await client.post(action, data={"csrf_token": csrf_of(page), **fields})

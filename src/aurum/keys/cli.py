@@ -18,7 +18,7 @@ from aurum.keys.errors import NextSigningKey, SigningKeyInUse
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation, default_handover
 from aurum.models.signing_key import SigningKey
-from aurum.security.keys import KeyStore
+from aurum.security.keys import ALGORITHMS, KeyStore
 
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 
@@ -47,10 +47,19 @@ def _run(action: Callable[[KeyRotation], Awaitable[T]]) -> T:
     return asyncio.run(_with_rotation(action))
 
 
-def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
+def _signers(keys: list[SigningKey], now: datetime) -> set[str]:
+    """The kid that signs now in each chain (one chain per algorithm), as the service picks."""
+    signers: dict[str, str] = {}
+    for key in reversed(keys):  # the oldest live key not yet superseded wins
+        if key.retired_at is None and (key.superseded_at is None or key.superseded_at > now):
+            signers[key.algorithm] = key.kid
+    return set(signers.values())
+
+
+def _status(key: SigningKey, signers: set[str], now: datetime) -> str:
     if key.retired_at is not None:
         return "retired"
-    if key.kid == signer:
+    if key.kid in signers:
         return "signs"
     if key.superseded_at is None or key.superseded_at > now:
         return "next"  # signs once the current key's hand-over time has passed
@@ -60,7 +69,11 @@ def _status(key: SigningKey, signer: str | None, now: datetime) -> str:
 @keys_app.command("rotate")
 def rotate(
     algorithm: Annotated[
-        str | None, typer.Option(help="EdDSA or ES256 (default: SIGNING_ALGORITHM).")
+        str | None,
+        typer.Option(
+            help="The chain to rotate: EdDSA, ES256 or RS256 (default: SIGNING_ALGORITHM, "
+            "the access-token chain). Other chains keep their signing key."
+        ),
     ] = None,
     handover_seconds: Annotated[
         int | None,
@@ -74,8 +87,8 @@ def rotate(
     """Add a key that signs after a hand-over; older keys verify until their tokens expire."""
     settings = get_settings()
     chosen = algorithm or settings.signing_algorithm
-    if chosen not in {"EdDSA", "ES256"}:
-        typer.echo("error: the algorithm must be EdDSA or ES256", err=True)
+    if chosen not in ALGORITHMS:
+        typer.echo("error: the algorithm must be EdDSA, ES256 or RS256", err=True)
         raise typer.Exit(code=2)
     handover = (
         default_handover(settings)
@@ -93,26 +106,19 @@ def rotate(
 
 @keys_app.command("list")
 def list_keys() -> None:
-    """Every key: kid, algorithm, status (signs / verifies / retired), dates."""
+    """Every key: kid, algorithm, status in its chain (signs / next / verifies / retired)."""
     keys = _run(lambda rotation: rotation.list_keys())
     if not keys:
         typer.echo("No signing keys yet: the service creates one when it first starts.")
     now = utcnow()
-    signer = next(
-        (
-            k.kid
-            for k in keys
-            if k.retired_at is None and (k.superseded_at is None or k.superseded_at > now)
-        ),
-        None,
-    )
+    signers = _signers(keys, now)
     for key in keys:
         dates = [f"created {key.created_at:%Y-%m-%d %H:%M:%S}Z"]
         if key.superseded_at is not None:
             dates.append(f"superseded {key.superseded_at:%Y-%m-%d %H:%M:%S}Z")
         if key.retired_at is not None:
             dates.append(f"retired {key.retired_at:%Y-%m-%d %H:%M:%S}Z")
-        status = _status(key, signer, now)
+        status = _status(key, signers, now)
         typer.echo(f"{key.kid}  {key.algorithm:<5}  {status:<8}  {', '.join(dates)}")
 
 
@@ -131,7 +137,7 @@ def retire(
         typer.Option(
             "--force",
             help="Retire KID even if it signs, may still sign on an instance that has not "
-            "reloaded the keys, or is the next to sign.",
+            "reloaded the keys, or is the next to sign, in its algorithm's chain.",
         ),
     ] = False,
 ) -> None:

@@ -34,11 +34,16 @@ class SigningKeyRepository:
         self.session.add(key)
         await self.session.flush()
 
-    async def supersede_signers(self, at: datetime) -> list[str]:
-        """Every key not yet superseded stops signing `at`; it still verifies after."""
+    async def supersede_signers(self, algorithm: str, at: datetime) -> list[str]:
+        """Every key of `algorithm`'s chain not yet superseded stops signing `at`; it still
+        verifies after. Other chains are untouched."""
         rows = await self.session.scalars(
             update(SigningKey)
-            .where(SigningKey.superseded_at.is_(None), SigningKey.retired_at.is_(None))
+            .where(
+                SigningKey.algorithm == algorithm,
+                SigningKey.superseded_at.is_(None),
+                SigningKey.retired_at.is_(None),
+            )
             .values(superseded_at=at)
             .returning(SigningKey.kid)
             .execution_options(synchronize_session=False)

@@ -54,9 +54,10 @@ class KeyRotation:
     async def rotate(
         self, algorithm: str, handover: timedelta = timedelta(0)
     ) -> tuple[SigningKey, list[str]]:
-        """Add a key that signs once `handover` has passed; returns it and the keys it
-        supersedes (they sign until then, and verify until their tokens expire)."""
-        superseded = await self.keys.supersede_signers(utcnow() + handover)
+        """Add a key to `algorithm`'s chain that signs once `handover` has passed; returns
+        it and the keys of that chain it supersedes (they sign until then, and verify until
+        their tokens expire). Other chains keep their signing key."""
+        superseded = await self.keys.supersede_signers(algorithm, utcnow() + handover)
         key = self.store.new_key(algorithm)
         await self.keys.add(key)
         await self.retire_expired()
@@ -71,7 +72,8 @@ class KeyRotation:
         """Retire one key now (a compromised key): its tokens stop being accepted.
 
         Unless `force`, refused for a key that signs or may still sign somewhere, and for
-        the key that takes over at the end of a hand-over."""
+        the key that takes over at the end of a hand-over, both within the key's own chain
+        (its algorithm)."""
         key = await self.keys.get(kid)
         if key is None:
             raise KeyNotFound
@@ -84,9 +86,10 @@ class KeyRotation:
 
     async def _check_retirable(self, key: SigningKey) -> None:
         now = utcnow()
-        keys = await self.keys.list_all()  # oldest first
+        # The key's chain, oldest first: the other chains sign on their own.
+        keys = [k for k in await self.keys.list_all() if k.algorithm == key.algorithm]
         live = [k for k in keys if k.retired_at is None]
-        # As `KeyStore.signing_key` picks it; the newest key when every key is superseded.
+        # As `KeyStore.signing_key_for` picks it; the newest key when all are superseded.
         signer = next(
             (k for k in live if k.superseded_at is None or k.superseded_at > now), live[-1]
         )

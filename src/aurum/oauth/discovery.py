@@ -78,13 +78,16 @@ async def _published_keys(db: SessionDep) -> list[dict[str, Any]]:
     return await SigningKeyRepository(db).published_jwks()
 
 
-def _algorithms(keys: list[dict[str, Any]]) -> list[str]:
-    return sorted({str(key["alg"]) for key in keys})
+def _access_token_algorithms(settings: Settings, keys: list[dict[str, Any]]) -> list[str]:
+    """Algorithms of the keys that may have signed a live access token: the ID-token chain
+    never signs one, unless both chains are the same."""
+    id_tokens_only = {settings.id_token_signing_algorithm} - {settings.signing_algorithm}
+    return sorted({str(key["alg"]) for key in keys} - id_tokens_only)
 
 
 @router.get("/jwks.json")
 async def jwks(db: SessionDep, response: Response) -> dict[str, Any]:
-    """The public halves of every key whose tokens may still be valid, newest first."""
+    """Public halves of every chain's keys whose tokens may still be valid, newest first."""
     response.headers["Cache-Control"] = JWKS_CACHE
     return {"keys": await _published_keys(db)}
 
@@ -95,7 +98,9 @@ async def authorization_server(
 ) -> dict[str, Any]:
     """RFC 8414 authorization server metadata."""
     response.headers["Cache-Control"] = METADATA_CACHE
-    return server_metadata(state.settings, _algorithms(await _published_keys(db)))
+    return server_metadata(
+        state.settings, _access_token_algorithms(state.settings, await _published_keys(db))
+    )
 
 
 @router.get("/openid-configuration")
@@ -104,7 +109,9 @@ async def openid_configuration(
 ) -> dict[str, Any]:
     """OpenID Connect Discovery 1.0: the same metadata, and what ID tokens say."""
     response.headers["Cache-Control"] = METADATA_CACHE
-    metadata = server_metadata(state.settings, _algorithms(await _published_keys(db)))
+    metadata = server_metadata(
+        state.settings, _access_token_algorithms(state.settings, await _published_keys(db))
+    )
     return {
         **metadata,
         "subject_types_supported": ["public"],

@@ -1,4 +1,5 @@
-"""Access tokens: short-lived JWTs (RFC 9068 style) signed by the current key."""
+"""Access tokens: short-lived JWTs (RFC 9068 style) signed by the current key of the
+access-token chain (SIGNING_ALGORITHM)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import jwt
 from cachetools import TLRUCache
 
 from aurum.db.base import utcnow
-from aurum.security.keys import KeyStore
+from aurum.security.keys import KeyStore, LoadedKey
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 JWT_HEADER_TYPE = "at+jwt"
@@ -43,8 +44,17 @@ class _Verified:
 
 
 class AccessTokenCodec:
-    def __init__(self, keys: KeyStore, *, issuer: str, audience: str, ttl: timedelta) -> None:
+    def __init__(
+        self,
+        keys: KeyStore,
+        *,
+        algorithm: str,
+        issuer: str,
+        audience: str,
+        ttl: timedelta,
+    ) -> None:
         self._keys = keys
+        self.algorithm = algorithm  # the chain that signs; any live key may verify
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
@@ -53,6 +63,11 @@ class AccessTokenCodec:
         self._verified: TLRUCache[str, _Verified] = TLRUCache(
             maxsize=VERIFIED_TOKENS_KEPT, ttu=_expiry, timer=time.time
         )
+
+    @property
+    def signing_key(self) -> LoadedKey:
+        """The key that signs access tokens now."""
+        return self._keys.signing_key_for(self.algorithm)
 
     def verified(self, token: str) -> AccessClaims | None:
         """The claims of a token this process verified, if still valid; None otherwise
@@ -93,7 +108,7 @@ class AccessTokenCodec:
             claims["client_id"] = client_id
         if extra:
             claims.update(extra)
-        key = self._keys.signing_key
+        key = self.signing_key
         if key.private_key is None:
             msg = "the signing key has no private half"
             raise RuntimeError(msg)

@@ -1,9 +1,11 @@
 """Asymmetric signing keys: created, encrypted at rest, loaded once and kept in memory.
 
-Every key that is not retired verifies. The oldest key not yet superseded signs: a rotation
-supersedes the current key at a hand-over time a little in the future, so every instance
-has loaded (and every verifier can fetch) the new key before any token is signed with it.
-Instances pick up a rotation on `refresh()` (periodic) or when they meet an unknown `kid`.
+Keys form one chain per algorithm (access tokens sign with one, ID tokens with another).
+Every key that is not retired verifies. Within a chain, the oldest key not yet superseded
+signs: a rotation supersedes the chain's current key at a hand-over time a little in the
+future, so every instance has loaded (and every verifier can fetch) the new key before any
+token is signed with it. Instances pick up a rotation on `refresh()` (periodic) or when
+they meet an unknown `kid`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
@@ -28,8 +30,19 @@ from aurum.db.base import utcnow
 from aurum.models.signing_key import SigningKey
 from aurum.security.derived_keys import derive_fernet
 
-PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
-PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+
+ALGORITHMS = ("EdDSA", "ES256", "RS256")
+# 2048 bits: what RS256 verifiers everywhere accept, and several times faster to sign with
+# than 3072; NIST SP 800-57 counts it sound through 2030, and rotation replaces keys anyway.
+RSA_KEY_BITS = 2048
+# RFC 7638 §3.2: the members of each key type that the thumbprint covers.
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+    "RSA": ("e", "kty", "n"),
+}
 
 _REFRESH_INTERVAL_SECONDS = 10.0
 # An arbitrary constant naming the advisory lock taken while creating the first key.
@@ -43,19 +56,32 @@ class KeyMaterialError(RuntimeError):
 def _generate(algorithm: str) -> PrivateKey:
     if algorithm == "EdDSA":
         return ed25519.Ed25519PrivateKey.generate()
-    return ec.generate_private_key(ec.SECP256R1())
+    if algorithm == "ES256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if algorithm == "RS256":
+        return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
+    msg = f"unsupported signing algorithm: {algorithm}"
+    raise ValueError(msg)
+
+
+def jwk_thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638 SHA-256 thumbprint, base64url: a stable kid derived from the key itself."""
+    members = _THUMBPRINT_MEMBERS[jwk["kty"]]
+    required = {name: jwk[name] for name in members}  # already in lexicographic order
+    canonical = json.dumps(required, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def _public_jwk(algorithm: str, public_key: PublicKey) -> dict[str, Any]:
+    jwk: dict[str, Any]
     if isinstance(public_key, ed25519.Ed25519PublicKey):
-        jwk: dict[str, Any] = OKPAlgorithm.to_jwk(public_key, as_dict=True)
+        jwk = OKPAlgorithm.to_jwk(public_key, as_dict=True)
+    elif isinstance(public_key, rsa.RSAPublicKey):
+        jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
     else:
         jwk = ECAlgorithm.to_jwk(public_key, as_dict=True)
-    # RFC 7638 thumbprint: a stable kid derived from the key itself.
-    required = {k: jwk[k] for k in sorted(jwk) if k in {"crv", "kty", "x", "y"}}
-    digest = hashlib.sha256(json.dumps(required, separators=(",", ":")).encode()).digest()
-    kid = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    return {**jwk, "kid": kid, "alg": algorithm, "use": "sig"}
+    return {**jwk, "kid": jwk_thumbprint(jwk), "alg": algorithm, "use": "sig"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +99,21 @@ class KeyStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], secret: str) -> None:
         self._sessionmaker = sessionmaker
         self._fernet = derive_fernet(secret, "aurum signing keys")
-        self._keys: dict[str, LoadedKey] = {}
-        self._newest: LoadedKey | None = None
+        self._keys: dict[str, LoadedKey] = {}  # oldest first
         self._last_refresh = 0.0
 
-    @property
-    def signing_key(self) -> LoadedKey:
+    def signing_key_for(self, algorithm: str) -> LoadedKey:
+        """The key of `algorithm`'s chain that signs now."""
+        chain = [key for key in self._keys.values() if key.algorithm == algorithm]
         now = utcnow()
-        for key in self._keys.values():  # oldest first
+        for key in chain:
             if key.superseded_at is None or key.superseded_at > now:
                 return key
         # Not reloaded since the hand-over (database away): the old key still verifies.
-        if self._newest is None:
-            msg = "no signing key loaded"
+        if not chain:
+            msg = f"no {algorithm} signing key loaded"
             raise RuntimeError(msg)
-        return self._newest
+        return chain[-1]
 
     def get(self, kid: str) -> LoadedKey | None:
         return self._keys.get(kid)
@@ -96,9 +122,9 @@ class KeyStore:
         return {"keys": [key.public_jwk for key in self._keys.values()]}
 
     async def ensure_signing_key(self, algorithm: str) -> None:
-        """Load the keys; create the first one on a fresh database."""
+        """Load the keys; create the first key of `algorithm` when none of it is live."""
         await self.refresh()
-        if self._newest is None:
+        if not any(key.algorithm == algorithm for key in self._keys.values()):
             async with self._sessionmaker.begin() as session:
                 # Workers and instances starting together on a fresh database must agree
                 # on one first key: take a lock (SQLite's BEGIN IMMEDIATE is one), look again.
@@ -106,7 +132,11 @@ class KeyStore:
                     await session.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_KEY_LOCK}
                     )
-                live = select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
+                live = (
+                    select(SigningKey.kid)
+                    .where(SigningKey.retired_at.is_(None), SigningKey.algorithm == algorithm)
+                    .limit(1)
+                )
                 if await session.scalar(live) is None:
                     session.add(self.new_key(algorithm))
             await self.refresh()
@@ -137,7 +167,6 @@ class KeyStore:
             )
             keys = {row.kid: self._load(row) for row in rows}
         self._keys = keys
-        self._newest = list(keys.values())[-1] if keys else None
         self._last_refresh = time.monotonic()
 
     async def refresh_if_stale(self) -> bool:
@@ -153,7 +182,10 @@ class KeyStore:
         except InvalidToken as exc:
             raise KeyMaterialError(row.kid) from exc
         private_key = serialization.load_pem_private_key(pem, password=None)
-        if not isinstance(private_key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+        if not isinstance(
+            private_key,
+            ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+        ):
             raise KeyMaterialError(row.kid)
         return LoadedKey(
             kid=row.kid,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# key: (English, Spanish)
+# key: (English, Spanish). Shared keys first, then one group per page, pages in order.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Every page
     "site.name": ("Aurum", "Aurum"),
     "site.skip": ("Skip to the form", "Ir al formulario"),
     "account.title": ("Your account", "Tu cuenta"),
@@ -51,6 +52,115 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Este enlace está incompleto. Ábrelo de nuevo desde el correo o copia la dirección "
         "completa.",
     ),
+    "link.sign_in": ("Sign in", "Iniciar sesión"),
+    # Forms
+    "field.email": ("Email address", "Correo electrónico"),
+    "field.password": ("Password", "Contraseña"),
+    "field.username": ("Username", "Nombre de usuario"),
+    "form.email_invalid": (
+        "Enter a valid email address, such as name@example.com.",
+        "Escribe un correo electrónico válido, como nombre@ejemplo.com.",
+    ),
+    "form.full_name_invalid": (
+        "The full name can have up to 200 characters.",
+        "El nombre completo puede tener hasta 200 caracteres.",
+    ),
+    "form.invalid": (
+        "Check the form: a field is missing or not valid.",
+        "Revisa el formulario: falta un campo o no es válido.",
+    ),
+    "form.password_missing": ("Enter a password.", "Escribe una contraseña."),
+    "form.username_invalid": (
+        "Choose another username: 3 to 32 letters, digits, dots, hyphens or underscores, "
+        "starting and ending with a letter or digit.",
+        "Elige otro nombre de usuario: de 3 a 32 letras, números, puntos, guiones o guiones "
+        "bajos, que empiece y termine con una letra o un número.",
+    ),
+    "password.hint": (
+        "At least {min} characters. A few words you will remember work well.",
+        "Al menos {min} caracteres. Unas cuantas palabras que recuerdes funcionan bien.",
+    ),
+    # /forgot-password
+    "forgot.title": ("Forgot your password?", "¿Olvidaste tu contraseña?"),
+    "forgot.intro": (
+        "Enter the email address of your account and we will send you a link to choose a "
+        "new password.",
+        "Escribe el correo electrónico de tu cuenta y te enviaremos un enlace para elegir una "
+        "contraseña nueva.",
+    ),
+    "forgot.button": ("Send me a link", "Enviarme un enlace"),
+    "forgot.sent": (
+        "If an account uses that address, an email is on its way.",
+        "Si alguna cuenta usa esa dirección, le estamos enviando un correo.",
+    ),
+    "forgot.sent_more": (
+        "Its link works once, for a short time. If nothing arrives in a few minutes, look in "
+        "your spam folder or try again.",
+        "Su enlace sirve una sola vez y por poco tiempo. Si no llega nada en unos minutos, "
+        "revisa tu carpeta de spam o inténtalo de nuevo.",
+    ),
+    # /accept-invitation
+    "invitation.title": ("Join a company on Aurum", "Únete a una empresa en Aurum"),
+    "invitation.intro": (
+        "This link carries an invitation to join a company on Aurum.",
+        "Este enlace trae una invitación para unirte a una empresa en Aurum.",
+    ),
+    "invitation.how": (
+        "To accept it, sign in with the account whose confirmed email address received the "
+        "invitation; you will come back here.",
+        "Para aceptarla, inicia sesión con la cuenta cuyo correo confirmado recibió la "
+        "invitación; volverás aquí.",
+    ),
+    "invitation.sign_in": ("Sign in to accept", "Iniciar sesión para aceptar"),
+    "invitation.no_account": (
+        "No account yet? Create one with that address, confirm it with the email we send, "
+        "then open the invitation link again.",
+        "¿Aún no tienes cuenta? Crea una con esa dirección, confírmala con el correo que te "
+        "enviaremos y abre de nuevo el enlace de la invitación.",
+    ),
+    "invitation.sign_up": ("Create an account", "Crear una cuenta"),
+    # /reset-password
+    "reset.title": ("Choose a new password", "Elige una contraseña nueva"),
+    "reset.intro": (
+        "Your new password replaces the old one and signs you out everywhere.",
+        "Tu contraseña nueva reemplaza a la anterior y cierra tu sesión en todas partes.",
+    ),
+    "reset.new_password": ("New password", "Contraseña nueva"),
+    "reset.confirm_password": ("New password, again", "Repite la contraseña nueva"),
+    "reset.mismatch": (
+        "The two passwords are not the same. Type the new password again in the second field.",
+        "Las dos contraseñas no son iguales. Vuelve a escribir la contraseña nueva en el "
+        "segundo campo.",
+    ),
+    "reset.button": ("Change my password", "Cambiar mi contraseña"),
+    "reset.done": (
+        "Your password has changed, and every session of your account has ended. Sign in "
+        "with the new password.",
+        "Tu contraseña cambió y se cerraron todas las sesiones de tu cuenta. Inicia sesión "
+        "con la contraseña nueva.",
+    ),
+    "reset.ask_again": ("Ask for a new link", "Pedir un enlace nuevo"),
+    # /sign-up
+    "sign_up.title": ("Create your account", "Crea tu cuenta"),
+    "sign_up.username_hint": (
+        "3 to 32 letters, digits, dots, hyphens or underscores. Others can see it.",
+        "De 3 a 32 letras, números, puntos, guiones o guiones bajos. Otros pueden verlo.",
+    ),
+    "sign_up.full_name": ("Full name", "Nombre completo"),
+    "sign_up.full_name_hint": ("Optional.", "Opcional."),
+    "sign_up.button": ("Create my account", "Crear mi cuenta"),
+    "sign_up.have_account": ("Already have an account?", "¿Ya tienes una cuenta?"),
+    "sign_up.done": (
+        "Check your inbox to confirm your email address.",
+        "Revisa tu bandeja de entrada para confirmar tu correo electrónico.",
+    ),
+    "sign_up.done_more": (
+        "We sent an email to the address you gave. If nothing arrives in a few minutes, look "
+        "in your spam folder.",
+        "Enviamos un correo a la dirección que indicaste. Si no llega nada en unos minutos, "
+        "revisa tu carpeta de spam.",
+    ),
+    # /verify-email
     "verify.title": ("Confirm your email address", "Confirma tu correo electrónico"),
     "verify.intro": (
         "Press the button to confirm that this address is yours.",

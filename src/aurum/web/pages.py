@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from aurum.app_state import app_state
 from aurum.errors import AppError, ValidationFailed
 from aurum.web.csrf import FIELD, Csrf, get_csrf
+from aurum.web.forms import InvalidField, PageForm, form_of
 from aurum.web.i18n import LANGUAGES, page_language
 from aurum.web.messages import translator
 
@@ -76,6 +78,7 @@ async def render(
             "t": translator(language),
             "csrf_field": FIELD,
             "csrf_token": csrf.token,
+            "link": lambda path: in_chosen_language(request, path),
             "language_links": {
                 other: str(
                     request.url.include_query_params(ui_locales=other).replace(scheme="", netloc="")
@@ -89,6 +92,14 @@ async def render(
     csrf.set_cookie(response)
     secured(response, then_to=then_to)
     return response
+
+
+def in_chosen_language(request: Request, path: str) -> str:
+    """`path`, keeping the language chosen with `ui_locales`: links and forms stay in it."""
+    chosen = request.query_params.get("ui_locales")
+    if not chosen:
+        return path
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'ui_locales': chosen})}"
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -108,35 +119,69 @@ def local_path(target: str | None, default: str) -> str:
     return target
 
 
-async def render_error(request: Request, error: AppError) -> HTMLResponse:
+def error_message(request: Request, error: AppError) -> str:
+    """The error's text in the page's language."""
     language = page_language(request)
-    response = await render(
-        request,
-        "error.html",
-        {"code": error.code, "message": error.message_es if language == "es" else error.message},
-        status_code=error.status_code,
-    )
+    if isinstance(error, InvalidField):
+        return translator(language)(error.key)
+    return error.message_es if language == "es" else error.message
+
+
+async def render_error(request: Request, error: AppError) -> HTMLResponse:
+    form = form_of(request)
+    if form is not None and error.status_code < 500:
+        response = await render_form(request, form, error)
+    else:
+        response = await render(
+            request,
+            "error.html",
+            {"code": error.code, "message": error_message(request, error)},
+            status_code=error.status_code,
+        )
     retry_after = (error.response_headers() or {}).get("Retry-After")
     if retry_after is not None:
         response.headers["Retry-After"] = retry_after
     return response
 
 
-class PageRoute(APIRoute):
-    """A route whose errors are pages, not JSON: the person sees what went wrong.
+async def render_form(request: Request, form: PageForm, error: AppError) -> HTMLResponse:
+    """The form again, with what was typed (never a password) and the error's message."""
+    context = {
+        **form.values,
+        "error": {"code": error.code, "message": error_message(request, error)},
+        "error_field": form.field_of(error),
+    }
+    return await render(request, form.template, context, status_code=error.status_code)
 
-    The request's session has already committed or rolled back by the time the error
-    reaches here, exactly as for the API."""
+
+# Where FastAPI keeps the exit stack of the request's function-scoped dependencies (the
+# session among them), which it closes once the handler has returned.
+FUNCTION_STACK = "fastapi_function_astack"
+
+
+class PageRoute(APIRoute):
+    """A route whose errors are pages, not JSON: the person sees what went wrong, in the
+    form that was sent (see `forms.show_errors_in`) or on the error page.
+
+    The request's session commits or rolls back before the error is rendered, exactly as
+    for the API: the route's function-scoped dependencies are closed here, with the
+    error, rather than after the handler has turned the error into a page (which would
+    look like success to them, and commit)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            outer = request.scope.get(FUNCTION_STACK)
             try:
-                return await handler(request)
+                async with AsyncExitStack() as dependencies:
+                    request.scope[FUNCTION_STACK] = dependencies
+                    return await handler(request)
             except AppError as error:
                 return await render_error(request, error)
             except RequestValidationError:
                 return await render_error(request, ValidationFailed())
+            finally:
+                request.scope[FUNCTION_STACK] = outer
 
         return page_handler
