@@ -89,9 +89,9 @@ async def _serve_and_measure(
     log = options.logs / f"aurum-{server}.log"
     command = serve_command(server, port, options.workers)
     async with servers.serving(command, env, port, "/health/ready", log) as running:
-        if first and await database.signing_key_count(dsn) > 1:
+        if first and await database.longest_key_chain(dsn) > 1:
             # Workers that start together on a fresh database may each create the first
-            # signing key; a restart makes every worker load all of them.
+            # key of a chain; a restart makes every worker load all of them.
             raise _RestartError
         users = [f"{database.USER_PREFIX}{n:07d}" for n in range(token_count(options.connections))]
         tokens = await service.sign_in(running.base_url, users)
