@@ -45,6 +45,8 @@ async def test_spanish_from_the_browser_or_ui_locales(client: httpx.AsyncClient)
     spanish = await client.get("/verify-email?token=x", headers={"Accept-Language": "es"})
     assert '<html lang="es">' in spanish.text
     assert "Confirmar mi dirección" in spanish.text
+    # The answer to the form is in the form's language, whatever the browser asks for.
+    assert 'action="/verify-email?ui_locales=es"' in spanish.text
     chosen = await client.get(
         "/verify-email?token=x&ui_locales=en", headers={"Accept-Language": "es"}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,12 @@ def secured(response: Response) -> Response:
     return response
 
 
+def form_action(request: Request, language: str, route: str) -> str:
+    """Where a form posts: `route`, asking for the language the form is shown in, so that
+    the page answering it (a confirmation, an error) speaks that language too."""
+    return f"{request.url_for(route).path}?ui_locales={language}"
+
+
 async def render(
     request: Request,
     template: str,
@@ -59,6 +66,7 @@ async def render(
             "t": translator(language),
             "csrf_field": FIELD,
             "csrf_token": csrf.token,
+            "form_action": partial(form_action, request, language),
             "language_links": {
                 other: str(
                     request.url.include_query_params(ui_locales=other).replace(scheme="", netloc="")
