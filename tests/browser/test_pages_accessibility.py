@@ -123,3 +123,18 @@ async def test_the_page_runs_no_script_and_loads_nothing_from_elsewhere(
     await screenshot(page, f"{name}-desktop.png", full_page=True)
     await page.set_viewport_size(MOBILE)
     await screenshot(page, f"{name}-mobile.png", full_page=True)
+
+
+@pytest.mark.parametrize(("state", "language"), CASES)
+async def test_text_at_twice_the_size_fits_a_phone(
+    base_url: str, offline_page: OfflinePage, state: PageState, language: str
+) -> None:
+    """WCAG 1.4.4: text resized to 200 % loses nothing; here, no sideways scrolling."""
+    page = offline_page.page
+    await page.set_viewport_size(MOBILE)
+    await open_state(page, base_url, state, language)
+    await page.evaluate("document.documentElement.style.fontSize = '200%'")
+    width = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    name = f"{state.description} {language}".replace(" ", "-").replace(",", "")
+    await screenshot(page, f"{name}-mobile-text-200.png", full_page=True)
+    assert width[0] <= width[1], f"{state.description} ({language}) is wider than the phone"
