@@ -7,7 +7,7 @@ from collections.abc import Callable
 # key: (English, Spanish)
 MESSAGES: dict[str, tuple[str, str]] = {
     "site.name": ("Aurum", "Aurum"),
-    "site.skip": ("Skip to the form", "Ir al formulario"),
+    "site.skip": ("Skip to the content", "Ir al contenido"),
     "error.title": ("Something went wrong", "Algo salió mal"),
     "error.code": ("Error code", "Código de error"),
     "link.incomplete": (
