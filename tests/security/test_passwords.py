@@ -177,13 +177,24 @@ def _resident_kib(pid: int) -> int:
     raise AssertionError
 
 
-async def test_hashing_runs_in_a_low_priority_process(accounts: Accounts, state: AppState) -> None:
-    await accounts.register("juan")
+async def test_hashing_runs_in_a_batch_process_at_the_configured_nice(
+    make_app: AppFactory,
+) -> None:
+    app = await make_app(password_hash_nice=7)
+    state: AppState = app.state.aurum
+    await state.passwords.hash("start the process")
     pid = state.passwords.process_id
     assert pid is not None
     assert pid != os.getpid()
-    assert os.getpriority(os.PRIO_PROCESS, pid) == 19
-    assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+    assert os.sched_getscheduler(pid) == os.SCHED_BATCH
+
+
+async def test_hashing_shares_the_workers_weight_by_default(state: AppState) -> None:
+    await state.passwords.hash("start the process")
+    pid = state.passwords.process_id
+    assert pid is not None
+    assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
 
 
 async def test_a_dead_hashing_process_is_replaced(accounts: Accounts, state: AppState) -> None:
