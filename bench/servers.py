@@ -70,6 +70,11 @@ class Server:
         pids = [self.process.pid, *_descendants(self.process.pid)]
         return sum(_cpu_seconds(pid) for pid in pids)
 
+    def hashing_cpu_seconds(self) -> float:
+        """CPU time of the workers' own children: Aurum's password-hashing processes."""
+        workers = _children(self.process.pid)
+        return sum(_cpu_seconds(pid) for worker in workers for pid in _descendants(worker))
+
     async def measure(self, load: Load) -> Measurement:
         """A wrk run, with the server's CPU time per request (robust on a busy machine)."""
         before = self.cpu_seconds()
