@@ -85,7 +85,7 @@ class Server:
 
     async def settle(self, *, quiet_share: float = 0.02, at_most: float = 60.0) -> float:
         """Wait until the server's processes are (nearly) idle: work queued during a load
-        (hashes at the lowest priority) may still be finishing. Returns the seconds waited."""
+        (hashes a flood left queued) may still be finishing. Returns the seconds waited."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         before = self.cpu_seconds()
