@@ -11,13 +11,13 @@ request on stdout, in completion order, matched by `id`:
 
 `hash` may be null in a verify request (no such account): the password is then checked
 against a dummy hash, so it costs the same as a wrong password. It exits when stdin
-closes. This module imports only the hashing libraries: the process stays small.
+closes. This module imports only the hashing libraries: the process stays small. How it
+shares the cores with the workers is `aurum.security.hash_priority`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -35,6 +35,8 @@ from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
+
+from aurum.security.hash_priority import share_the_cores
 
 BCRYPT_MAX_BYTES = 72
 IDLE_SECONDS_BEFORE_TRIM = 1.0
@@ -165,22 +167,6 @@ def serve(hashing: Hashing, threads: int, source: BinaryIO, sink: BinaryIO, trim
             executor.submit(handle, line)
 
 
-def _share_the_cores(nice: int) -> None:
-    """Hashing gets a share of the CPU by weight, and never interrupts a worker to take it.
-
-    `nice` is added to the worker's own nice value (0: the same weight). A busy thread at
-    nice 0 weighs 1024 in Linux's scheduler, at 5 335, at 10 110 and at 19 15: a hashing
-    thread that shares a core with a busy worker gets weight / (weight + 1024) of it.
-    SCHED_IDLE (or nice 19) would leave sign-ins next to nothing while requests keep the
-    cores busy. SCHED_BATCH marks the hashes as the CPU-bound work they are: a hashing
-    thread that wakes up does not preempt a worker, it waits for its turn. Threads
-    started afterwards inherit both."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-    if nice:
-        os.nice(nice)  # raising it needs no privilege; the kernel caps it at 19
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-cost", type=int, required=True)
@@ -193,7 +179,7 @@ def main() -> None:
     # signal sent to the whole process group, is for the parent to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _share_the_cores(args.nice)
+    share_the_cores(args.nice)
     release_memory = _tune_malloc()  # before any thread or buffer exists
     hashing = Hashing(
         time_cost=args.time_cost, memory_cost=args.memory_cost, parallelism=args.parallelism
