@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurum.config import Settings
+from aurum.security.hash_priority import HASH_SLICE_NS
 from bench import database, machine, servers, service
 from bench.bars import judge
 from bench.calibration import calibrate_with_a_small_hash
@@ -141,8 +142,8 @@ async def run(options: Options, command: str) -> Report:
         ("load", f"wrk, {options.connections} connections, {options.seconds:g} s per scenario"),
         (
             "password hashing",
-            f"SCHED_BATCH, the workers' nice + {Settings(_env_file=None).password_hash_nice} "
-            "(PASSWORD_HASH_NICE)",
+            f"SCHED_BATCH, a {HASH_SLICE_NS / 1e6:g} ms time slice, the workers' nice + "
+            f"{Settings(_env_file=None).password_hash_nice} (PASSWORD_HASH_NICE)",
         ),
         ("users in the database", f"{options.users:,}"),
         (
