@@ -204,8 +204,8 @@ async def _availability(target: Target, report: Report) -> None:
     if total > 0:
         report.notes.append(
             f"During S9b and S9c the password-hashing processes used {hashing:.1f} s of CPU "
-            f"and the workers {total - hashing:.1f} s ({hashing / total:.0%} hashing): the "
-            "split the scheduler's weights gave them, whatever else the machine ran."
+            f"and the workers {total - hashing:.1f} s ({hashing / total:.0%} hashing), as "
+            "the scheduler shared the cores between them."
         )
     await server.settle()
 
