@@ -12,9 +12,10 @@ time slice the second:
   plus PASSWORD_HASH_NICE.
 - SCHED_BATCH: a hashing thread that wakes up never preempts a worker; it waits its turn.
 - Slice: since Linux 6.12, a task may ask for its own time slice (`sched_runtime`), and a
-  task with a shorter slice that wakes up preempts one with a longer slice at once. The
-  hashing process asks for a long one, so a worker that wakes up does not wait for the hash
-  on its core to use up a slice first. Older kernels ignore the request.
+  task with a shorter slice that wakes up, when its turn is due, preempts one with a longer
+  slice without waiting for that slice to end. The hashing process asks for a long one, so
+  a worker that wakes up need not wait for the hash on its core to use up a slice first.
+  Older kernels ignore the request.
 
 Linux only; elsewhere, or when not permitted, the process keeps its parent's priority.
 """
@@ -52,8 +53,8 @@ def share_the_cores(nice: int) -> None:
         target = min(_NICEST, os.getpriority(os.PRIO_PROCESS, 0) + nice)
         if _batch_with_long_slice(target):
             return
+        os.setpriority(os.PRIO_PROCESS, 0, target)  # raising it needs no privilege
         os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-        os.setpriority(os.PRIO_PROCESS, 0, target)
 
 
 def _batch_with_long_slice(nice: int) -> bool:
