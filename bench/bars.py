@@ -8,6 +8,7 @@ from bench.report import Bar, Report
 MEMORY_LIMIT_MIB = 150
 S7_FLOOR_MS = 10.0
 S4_TARGET = 1000.0
+S9_SHARE = 0.4  # each of sign-ins and reads keeps this much while the other saturates
 
 
 def _ratio(name: str, value: float | None, base: float | None, target: float, unit: str) -> Bar:
@@ -46,6 +47,7 @@ def judge(report: Report, bound: HashBound) -> None:
         )
     )
     bars.extend(_mixed(report, r3))
+    bars.extend(_availability(report, r3))
     bars.append(_listing(report))
     bars.append(_memory(report))
     report.bars = bars
@@ -64,6 +66,26 @@ def _mixed(report: Report, r3: float) -> list[Bar]:
             during.p99_ms <= limit,
         ),
         _ratio("S7 logins during reads / R3", flood.rps, r3, 0.5, "R3"),
+    ]
+
+
+def _availability(report: Report, r3: float) -> list[Bar]:
+    alone, reads, sign_ins = report.result("S9a"), report.result("S9b"), report.result("S9c")
+    return [
+        _ratio(
+            "S9 sign-ins during a read flood / R3",
+            None if sign_ins is None else sign_ins.rps,
+            r3,
+            S9_SHARE,
+            "R3",
+        ),
+        _ratio(
+            "S9 reads during a sign-in flood / reads alone",
+            None if reads is None else reads.rps,
+            None if alone is None else alone.rps,
+            S9_SHARE,
+            "S9a",
+        ),
     ]
 
 

@@ -99,10 +99,14 @@ async def cursor_at(dsn: str, position: int) -> str:
     return encode_cursor(User(id=row["id"], created_at=row["created_at"]))
 
 
-async def signing_key_count(dsn: str) -> int:
+async def longest_key_chain(dsn: str) -> int:
+    """The most signing keys of one algorithm (each algorithm is its own chain)."""
     connection = await asyncpg.connect(dsn)
     try:
-        count: int = await connection.fetchval("SELECT count(*) FROM signing_keys")
+        count: int = await connection.fetchval(
+            "SELECT coalesce(max(n), 0) FROM "
+            "(SELECT count(*) AS n FROM signing_keys GROUP BY algorithm) AS chains"
+        )
     finally:
         await connection.close()
     return count

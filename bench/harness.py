@@ -2,7 +2,7 @@
 
 Order: R3 (hashing, in this process); a scratch PostgreSQL database filled with users; R1
 and R2 under the server; then Aurum (`aurum serve`, production settings, one worker per
-core) and the scenarios S1-S8, each driven by wrk from its own process. Ratios are taken
+core) and the scenarios S1-S9, each driven by wrk from its own process. Ratios are taken
 between measurements of this one run.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurum.config import Settings
+from aurum.security.hash_priority import HASH_SLICE_NS
 from bench import database, machine, servers, service
 from bench.bars import judge
 from bench.calibration import calibrate_with_a_small_hash
@@ -139,6 +140,11 @@ async def run(options: Options, command: str) -> Report:
             "--no-access-log`, ENVIRONMENT=production",
         ),
         ("load", f"wrk, {options.connections} connections, {options.seconds:g} s per scenario"),
+        (
+            "password hashing",
+            f"SCHED_BATCH, a {HASH_SLICE_NS / 1e6:g} ms time slice, the workers' nice + "
+            f"{Settings(_env_file=None).password_hash_nice} (PASSWORD_HASH_NICE)",
+        ),
         ("users in the database", f"{options.users:,}"),
         (
             "R3",

@@ -1,4 +1,4 @@
-"""S1-S8 against Aurum, started the production way: `aurum serve` with one worker per core."""
+"""S1-S9 against Aurum, started the production way: `aurum serve` with one worker per core."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 READ_SHARE = 0.25  # S7: the paced /users/me load, as a share of S2's closed-loop rate
 PACED_CONNECTIONS = 8
+FLOOD_READERS = 4  # S9: one signed-in client reading without pause...
+FLOOD_SIGN_INS = 8  # ...while these connections sign in
 DEEP = 0.9  # S8: the cursor sits this far into the seeded users
 TOKENS = 64  # accounts signed in for the read and rotation scenarios (one hash each)
 
@@ -89,9 +91,9 @@ async def _serve_and_measure(
     log = options.logs / f"aurum-{server}.log"
     command = serve_command(server, port, options.workers)
     async with servers.serving(command, env, port, "/health/ready", log) as running:
-        if first and await database.signing_key_count(dsn) > 1:
+        if first and await database.longest_key_chain(dsn) > 1:
             # Workers that start together on a fresh database may each create the first
-            # signing key; a restart makes every worker load all of them.
+            # key of a chain; a restart makes every worker load all of them.
             raise _RestartError
         users = [f"{database.USER_PREFIX}{n:07d}" for n in range(token_count(options.connections))]
         tokens = await service.sign_in(running.base_url, users)
@@ -113,12 +115,13 @@ async def _serve_and_measure(
             await _writes(target, report)
             await _introspection(target, report)
             await _mixed(target, s2, report)
+            await _availability(target, report)
             await _listing(target, report)
             waited = await running.settle()
             report.memory = running.worker_rss_mib()
             report.notes.append(
                 f"Memory was read once the service was idle, {waited:.0f} s after the last "
-                "scenario (hashes queued by a flood finish at the lowest priority)."
+                "scenario (hashes queued by a flood finish first)."
             )
 
 
@@ -126,6 +129,7 @@ async def _writes(target: Target, report: Report) -> None:
     options, running = target.options, target.server
     s3 = await running.measure(options.load("login.lua", target.url, *target.login()))
     report.rows.append(Row("S3", "POST /api/v1/token (login)", s3))
+    await running.settle()  # the hashes a closed loop left queued are not the next scenario's
     rotation = options.load("refresh.lua", target.url, f"tokens={target.refresh_tokens}")
     report.rows.append(
         Row("S4", "POST /api/v1/refresh-token (rotation)", await running.measure(rotation))
@@ -133,6 +137,7 @@ async def _writes(target: Target, report: Report) -> None:
     register = (f"tag=r{secrets.token_hex(3)}", f"password={service.PASSWORD}")
     s5 = await running.measure(options.load("register.lua", target.url, *register))
     report.rows.append(Row("S5", "POST /api/v1/users/register", s5))
+    await running.settle()
 
 
 async def _introspection(target: Target, report: Report) -> None:
@@ -166,6 +171,43 @@ async def _mixed(target: Target, s2: Measurement, report: Report) -> None:
     )
     report.rows.append(Row("S7b", "/users/me paced, during a login flood", during))
     report.rows.append(Row("S7c", "the login flood (POST /api/v1/token)", flood))
+    await target.server.settle()
+
+
+async def _availability(target: Target, report: Report) -> None:
+    """S9: one signed-in client reads without pause while others sign in. Neither may stop
+    the other: the bars compare the sign-ins with R3 and the reads with their rate alone."""
+    options = target.options
+    token = target.access_tokens.read_text().split()[0]
+    one_token = target.access_tokens.with_name(f"one-{target.access_tokens.name}")
+    one_token.write_text(token + "\n")
+    reads = options.load(
+        "get.lua",
+        target.url,
+        "path=/api/v1/users/me",
+        f"tokens={one_token}",
+        connections=FLOOD_READERS,
+    )
+    sign_ins = options.load("login.lua", target.url, *target.login(), connections=FLOOD_SIGN_INS)
+    alone = await target.server.measure(reads)
+    report.rows.append(
+        Row("S9a", f"/users/me, one token, {FLOOD_READERS} connections unpaced, alone", alone)
+    )
+    server = target.server
+    total, hashing = server.cpu_seconds(), server.hashing_cpu_seconds()
+    during, flood = await asyncio.gather(loadgen.run(reads), loadgen.run(sign_ins))
+    total, hashing = server.cpu_seconds() - total, server.hashing_cpu_seconds() - hashing
+    report.rows.append(Row("S9b", "the same reads during S9c", during))
+    report.rows.append(
+        Row("S9c", f"sign-ins ({FLOOD_SIGN_INS} connections) during the same reads", flood)
+    )
+    if total > 0:
+        report.notes.append(
+            f"During S9b and S9c the password-hashing processes used {hashing:.1f} s of CPU "
+            f"and the workers {total - hashing:.1f} s ({hashing / total:.0%} hashing), as "
+            "the scheduler shared the cores between them."
+        )
+    await server.settle()
 
 
 async def _listing(target: Target, report: Report) -> None:

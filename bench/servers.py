@@ -70,6 +70,11 @@ class Server:
         pids = [self.process.pid, *_descendants(self.process.pid)]
         return sum(_cpu_seconds(pid) for pid in pids)
 
+    def hashing_cpu_seconds(self) -> float:
+        """CPU time of the workers' own children: Aurum's password-hashing processes."""
+        workers = _children(self.process.pid)
+        return sum(_cpu_seconds(pid) for worker in workers for pid in _descendants(worker))
+
     async def measure(self, load: Load) -> Measurement:
         """A wrk run, with the server's CPU time per request (robust on a busy machine)."""
         before = self.cpu_seconds()
@@ -80,7 +85,7 @@ class Server:
 
     async def settle(self, *, quiet_share: float = 0.02, at_most: float = 60.0) -> float:
         """Wait until the server's processes are (nearly) idle: work queued during a load
-        (hashes at the lowest priority) may still be finishing. Returns the seconds waited."""
+        (hashes a flood left queued) may still be finishing. Returns the seconds waited."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         before = self.cpu_seconds()

@@ -95,6 +95,27 @@ def test_reads_during_a_login_flood_may_reach_the_floor_or_twice_their_p99() -> 
     assert verdict(8.0, 15.0, 40) == ("pass", "FAIL")  # within 2 x alone; logins < 0.5 x R3
 
 
+def test_neither_sign_ins_nor_reads_may_stop_the_other() -> None:
+    def verdict(alone: float, reads: float, sign_ins: float) -> tuple[str, str]:
+        report = Report(
+            rows=[
+                Row("S9a", "", _measured(alone)),
+                Row("S9b", "", _measured(reads)),
+                Row("S9c", "", _measured(sign_ins)),
+            ]
+        )
+        verdicts = _verdicts(report)
+        return (
+            verdicts["S9 sign-ins during a read flood / R3"],
+            verdicts["S9 reads during a sign-in flood / reads alone"],
+        )
+
+    assert verdict(1_000, 450, 45) == ("pass", "pass")  # 45 / R3 of 100; 450 / 1,000
+    assert verdict(1_000, 1_000, 0) == ("FAIL", "pass")  # hashing only on idle CPU
+    assert verdict(1_000, 350, 60) == ("pass", "FAIL")
+    assert _verdicts(Report())["S9 sign-ins during a read flood / R3"] == "n/a"
+
+
 def test_deep_listing_is_judged_against_the_first_page() -> None:
     report = Report(rows=[Row("S8a", "", _measured(400)), Row("S8b", "", _measured(300))])
     assert _verdicts(report)["S8 deep cursor vs first page (time per request)"] == "pass"

@@ -6,13 +6,19 @@ one the browser tests are skipped, saying why.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, Page, Route, async_playwright
 
+from tests.live_server import live_server
+
+# Where to leave screenshots of the pages, for a person to look at (unset: none are taken).
+SCREENSHOTS = os.environ.get("AURUM_TEST_SCREENSHOTS")
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # What the page's Content-Security-Policy refused, as the page itself saw it: a URL, or
 # `inline`, `eval`, `blob`... for what the page would have run.
@@ -32,6 +38,13 @@ def is_elsewhere(url: str) -> bool:
     """A URL of another machine (not `inline`, `eval` or one of this machine's)."""
     parts = urlsplit(url)
     return parts.scheme in {"http", "https"} and parts.hostname not in LOCAL_HOSTS
+
+
+@pytest.fixture
+async def base_url(migrated_url: str) -> AsyncIterator[str]:
+    """The service, live on 127.0.0.1."""
+    async with live_server(migrated_url) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +90,9 @@ async def offline_page(browser: Browser) -> AsyncIterator[OfflinePage]:
     await page.block_outside_requests()
     yield page
     await context.close()
+
+
+async def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """`name` in AURUM_TEST_SCREENSHOTS, when it is set."""
+    if SCREENSHOTS:
+        await page.screenshot(path=Path(SCREENSHOTS) / name, full_page=full_page)

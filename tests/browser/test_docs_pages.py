@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from tests.browser.conftest import OfflinePage, is_elsewhere
-from tests.live_server import live_server
-
-# Where to leave screenshots of the pages, for a person to look at (unset: none are taken).
-SCREENSHOTS = os.environ.get("AURUM_TEST_SCREENSHOTS")
-
-
-@pytest.fixture
-async def base_url(migrated_url: str) -> AsyncIterator[str]:
-    async with live_server(migrated_url) as (url, _):
-        yield url
-
-
-async def screenshot(page: OfflinePage, name: str) -> None:
-    if SCREENSHOTS:
-        await page.page.screenshot(path=Path(SCREENSHOTS) / name, full_page=False)
+from tests.browser.conftest import OfflinePage, is_elsewhere, screenshot
 
 
 async def test_swagger_ui_shows_the_operations(base_url: str, offline_page: OfflinePage) -> None:
@@ -33,7 +12,7 @@ async def test_swagger_ui_shows_the_operations(base_url: str, offline_page: Offl
     await token.first.wait_for(state="visible")
     assert await page.locator(".opblock").count() > 50
     assert "Aurum Identity" in await page.locator(".info .title").inner_text()
-    await screenshot(offline_page, "docs.png")
+    await screenshot(page, "docs.png")
     assert offline_page.outside == []
     assert await offline_page.policy_violations() == []
 
@@ -45,7 +24,7 @@ async def test_redoc_shows_the_operations(base_url: str, offline_page: OfflinePa
     await login.wait_for(state="visible")
     assert await login.inner_text() == "Login"
     assert await page.locator("[data-section-id^='operation/'] h2").count() > 50
-    await screenshot(offline_page, "redoc.png")
+    await screenshot(page, "redoc.png")
     assert offline_page.outside == []
     # The policy may keep ReDoc from asking a CDN for Redocly's logo; nothing of its own.
     refused = await offline_page.policy_violations()

@@ -43,6 +43,7 @@ def test_an_rsa_key_is_created(state: AppState) -> None:
     assert key.public_jwk["kty"] == "RSA"
     assert key.public_jwk["alg"] == "RS256"
     assert key.public_jwk["use"] == "sig"
+    assert "key_ops" not in key.public_jwk
     assert key.kid == key.public_jwk["kid"] == jwk_thumbprint(key.public_jwk)
     assert b"PRIVATE KEY" not in key.private_key  # encrypted at rest
 

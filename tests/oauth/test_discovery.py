@@ -66,6 +66,7 @@ async def test_jwks_publishes_only_public_keys(client: httpx.AsyncClient, state:
     assert keys["RS256"]["e"] == "AQAB"
     for key in keys.values():
         assert key["use"] == "sig"
+        assert "key_ops" not in key  # RFC 7517 §4.3: not together with `use`
         assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
 
 

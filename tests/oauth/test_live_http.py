@@ -72,12 +72,12 @@ async def test_pyjwkclient_verifies_tokens_across_a_rotation(migrated_url: str) 
 
         async with state.sessionmaker.begin() as db:
             rotation = KeyRotation(SigningKeyRepository(db), state.keys, state.access_tokens.ttl)
-            new_key, _ = await rotation.rotate("ES256")
+            new_key, _ = await rotation.rotate("EdDSA")
         await state.keys.refresh()
 
         after = await login()
         assert jwt.get_unverified_header(after)["kid"] == new_key.kid
-        assert jwt.get_unverified_header(after)["alg"] == "ES256"
+        assert jwt.get_unverified_header(after)["alg"] == "EdDSA"
         assert jwt.get_unverified_header(before)["kid"] != new_key.kid
         for token in (before, after):
             verified = await verify_with_jwks(jwks_uri, token, "aurum", base_url)

@@ -11,8 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import AppFactory
-from tests.sso.node import install_provider_packages
-from tests.sso.oidc import API, OidcProvider
+from tests.sso.oidc import API, OidcProvider, install_provider_packages
 
 ME = "/api/v1/users/me"
 POLL_DEADLINE = 15.0

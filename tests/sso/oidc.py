@@ -1,6 +1,6 @@
 """The real OpenID Connect provider of the SSO tests: `provider/provider.mjs` on Node.js.
 
-Node.js and the provider's npm packages: see tests/sso/node.py.
+Node.js and the provider's npm packages: see tests/node.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 import pytest
 
-from tests.sso.node import PROVIDER_DIR, require_node
+from tests.node import install_packages, require_node
 
 API = "https://api.aurum.test"  # the resource (audience) Aurum accepts in these tests
 OTHER_API = "https://other.example"
@@ -23,6 +23,13 @@ REDIRECT_URI = "https://app.example/callback"
 CLI = ("cli", "cli-secret")
 WEB = ("web", "web-secret")
 START_TIMEOUT = 30.0
+PROVIDER_DIR = Path(__file__).parent / "provider"
+SSO_TESTS = "the SSO tests"
+
+
+def install_provider_packages() -> None:
+    """The provider's npm packages, as its lock file names them."""
+    install_packages(PROVIDER_DIR, SSO_TESTS)
 
 
 class OidcProvider:
@@ -37,7 +44,7 @@ class OidcProvider:
         self.issuer = ""
 
     async def start(self) -> None:
-        node = require_node()
+        node = require_node(SSO_TESTS)
         env = os.environ | {
             "PROVIDER_PORT": str(self.port),
             "PROVIDER_STATE": str(self.state_file),

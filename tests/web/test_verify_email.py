@@ -45,11 +45,15 @@ async def test_spanish_from_the_browser_or_ui_locales(client: httpx.AsyncClient)
     spanish = await client.get("/verify-email?token=x", headers={"Accept-Language": "es"})
     assert '<html lang="es">' in spanish.text
     assert "Confirmar mi dirección" in spanish.text
+    # The browser asks for Spanish again when it posts the form.
+    assert 'action="/verify-email"' in spanish.text
     chosen = await client.get(
         "/verify-email?token=x&ui_locales=en", headers={"Accept-Language": "es"}
     )
     assert '<html lang="en">' in chosen.text
     assert "/verify-email?token=x&amp;ui_locales=es" in chosen.text
+    # A language chosen on the page is kept by its form, whatever the browser asks for.
+    assert 'action="/verify-email?ui_locales=en"' in chosen.text
 
 
 async def test_a_form_without_its_csrf_token_is_refused(

@@ -109,7 +109,7 @@ def list_keys() -> None:
     """Every key: kid, algorithm, status in its chain (signs / next / verifies / retired)."""
     keys = _run(lambda rotation: rotation.list_keys())
     if not keys:
-        typer.echo("No signing keys yet: the service creates one when it first starts.")
+        typer.echo("No signing keys yet: the service creates one per chain when it first starts.")
     now = utcnow()
     signers = _signers(keys, now)
     for key in keys:

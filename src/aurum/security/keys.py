@@ -79,6 +79,9 @@ def _public_jwk(algorithm: str, public_key: PublicKey) -> dict[str, Any]:
         jwk = OKPAlgorithm.to_jwk(public_key, as_dict=True)
     elif isinstance(public_key, rsa.RSAPublicKey):
         jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
+        # RFC 7517 §4.3: `use` and `key_ops` should not appear together; `use` is the one
+        # every verifier reads.
+        jwk.pop("key_ops", None)
     else:
         jwk = ECAlgorithm.to_jwk(public_key, as_dict=True)
     return {**jwk, "kid": jwk_thumbprint(jwk), "alg": algorithm, "use": "sig"}

@@ -11,13 +11,13 @@ request on stdout, in completion order, matched by `id`:
 
 `hash` may be null in a verify request (no such account): the password is then checked
 against a dummy hash, so it costs the same as a wrong password. It exits when stdin
-closes. This module imports only the hashing libraries: the process stays small.
+closes. This module imports only the hashing libraries: the process stays small. How it
+shares the cores with the workers is `aurum.security.hash_priority`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -36,8 +36,9 @@ from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
+from aurum.security.hash_priority import share_the_cores
+
 BCRYPT_MAX_BYTES = 72
-LOWEST_PRIORITY = 19
 IDLE_SECONDS_BEFORE_TRIM = 1.0
 # glibc mallopt() parameters and values
 _M_TRIM_THRESHOLD = -1
@@ -166,29 +167,19 @@ def serve(hashing: Hashing, threads: int, source: BinaryIO, sink: BinaryIO, trim
             executor.submit(handle, line)
 
 
-def _lowest_priority() -> None:
-    """Hashing takes only the CPU that the service's own processes leave idle.
-
-    SCHED_IDLE where Linux offers it: any other task that wakes up runs at once, where a
-    nice 19 task still gets its small share of each scheduling period first. Threads
-    started afterwards inherit the policy."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted
-        os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-cost", type=int, required=True)
     parser.add_argument("--memory-cost", type=int, required=True)
     parser.add_argument("--parallelism", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--nice", type=int, required=True)
     args = parser.parse_args()
     # The service stops this process by closing stdin. Ctrl-C in a terminal, or a stop
     # signal sent to the whole process group, is for the parent to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _lowest_priority()
+    share_the_cores(args.nice)
     release_memory = _tune_malloc()  # before any thread or buffer exists
     hashing = Hashing(
         time_cost=args.time_cost, memory_cost=args.memory_cost, parallelism=args.parallelism

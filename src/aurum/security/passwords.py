@@ -1,11 +1,13 @@
 """Password hashing: Argon2id, legacy bcrypt verified and upgraded, always off the event loop.
 
-Hashes run in a child process of each worker (`aurum.security.password_process`), at the
-lowest CPU priority. Two reasons for a process rather than threads:
+Hashes run in a child process of each worker (`aurum.security.password_process`), which
+gets its share of the CPU by weight (PASSWORD_HASH_NICE) and never preempts a worker on
+waking. Two reasons for a process rather than threads:
 
-- A flood of sign-ins uses idle CPU only. A low-priority thread would have to take the
-  worker's GIL back after every hash, and while the scheduler keeps it waiting the event
-  loop waits for the GIL too; a process shares nothing with the loop but a pipe.
+- Sign-ins and requests share the cores by the scheduler's weights, and neither stops
+  the other. A hashing thread would have to take the worker's GIL back after every hash,
+  and while the scheduler keeps it waiting the event loop waits for the GIL too; a
+  process shares nothing with the loop but a pipe.
 - Each hash needs `m` KiB (19 MiB). The child keeps that buffer per hashing thread and
   reuses it; in the worker it would either stay resident in every worker or, returned to
   the system after each hash, cost half a hash more in page faults.
@@ -52,6 +54,7 @@ class PasswordHasher:
             f"--memory-cost={settings.argon2_memory_cost}",
             f"--parallelism={settings.argon2_parallelism}",
             f"--threads={settings.password_hash_threads or os.cpu_count() or 1}",
+            f"--nice={settings.password_hash_nice}",
         )
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 MESSAGES: dict[str, tuple[str, str]] = {
     # Every page
     "site.name": ("Aurum", "Aurum"),
-    "site.skip": ("Skip to the form", "Ir al formulario"),
+    "site.skip": ("Skip to the content", "Ir al contenido"),
     "account.title": ("Your account", "Tu cuenta"),
     "account.signed_in_as": ("You are signed in as {name}.", "Iniciaste sesión como {name}."),
     "account.username": ("Username", "Usuario"),

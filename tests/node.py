@@ -1,9 +1,9 @@
-"""Node.js, which runs the SSO tests' OIDC provider, and the provider's npm packages.
+"""Node.js and the npm packages some tests use: the SSO tests' OIDC provider, axe-core.
 
-Without Node.js >= 20 and npm the tests that need the provider are skipped, with the
-reason; with AURUM_REQUIRE_NODE=1 (set by CI) they fail instead, so CI never passes
-without running them. The packages are those of the committed `package-lock.json`,
-installed by `npm ci`, again whenever the lock file changes.
+Without Node.js >= 20 and npm the tests that need them are skipped, with the reason; with
+AURUM_REQUIRE_NODE=1 (set by CI) they fail instead, so CI never passes without running
+them. A folder's packages are those of its committed `package-lock.json`, installed by
+`npm ci`, again whenever the lock file changes.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from pathlib import Path
 
 import pytest
 
-PROVIDER_DIR = Path(__file__).parent / "provider"
 NODE_MIN = 20
 NPM_MIN = 7  # the first to read lockfileVersion 3
-REQUIREMENT = f"Node.js >= {NODE_MIN} with npm is required for the SSO tests"
-# What `npm ci` was last run for: a digest of package.json and package-lock.json.
-INSTALLED_STAMP = PROVIDER_DIR / "node_modules" / ".aurum-installed"
+# What `npm ci` was last run for, in node_modules: a digest of package.json and its lock.
+INSTALLED_STAMP = Path("node_modules") / ".aurum-installed"
 
 
 def _major_version(program: str) -> int | None:
@@ -40,7 +38,7 @@ def _major_version(program: str) -> int | None:
 
 @functools.cache
 def missing_node() -> str | None:
-    """Why Node.js and npm cannot run the provider, or None when they can."""
+    """Why Node.js and npm cannot run, or None when they can."""
     for name, minimum in (("node", NODE_MIN), ("npm", NPM_MIN)):
         program = shutil.which(name)
         if program is None:
@@ -53,12 +51,12 @@ def missing_node() -> str | None:
     return None
 
 
-def require_node() -> str:
+def require_node(tests: str) -> str:
     """The path of `node`; skips the test (fails it under AURUM_REQUIRE_NODE=1) without
-    Node.js and npm recent enough."""
+    Node.js and npm recent enough. `tests` names who needs them: "the SSO tests"."""
     reason = missing_node()
     if reason is not None:
-        message = f"{REQUIREMENT} ({reason})"
+        message = f"Node.js >= {NODE_MIN} with npm is required for {tests} ({reason})"
         if os.environ.get("AURUM_REQUIRE_NODE") == "1":
             pytest.fail(f"{message}; AURUM_REQUIRE_NODE=1 forbids skipping them", pytrace=False)
         pytest.skip(message)
@@ -67,18 +65,19 @@ def require_node() -> str:
     return node
 
 
-def _lock_digest() -> str:
+def _lock_digest(folder: Path) -> str:
     digest = hashlib.sha256()
     for name in ("package.json", "package-lock.json"):
-        digest.update((PROVIDER_DIR / name).read_bytes())
+        digest.update((folder / name).read_bytes())
     return digest.hexdigest()
 
 
-def install_provider_packages() -> None:
-    """`npm ci` unless node_modules already holds what the lock file names."""
-    require_node()
-    wanted = _lock_digest()
-    if INSTALLED_STAMP.is_file() and INSTALLED_STAMP.read_text() == wanted:
+def install_packages(folder: Path, tests: str) -> None:
+    """`npm ci` in `folder` unless its node_modules already holds what the lock file names."""
+    require_node(tests)
+    wanted = _lock_digest(folder)
+    stamp = folder / INSTALLED_STAMP
+    if stamp.is_file() and stamp.read_text() == wanted:
         return
     npm = shutil.which("npm")
     assert npm is not None
@@ -86,12 +85,12 @@ def install_provider_packages() -> None:
     # package.json) into an emptied node_modules; no package needs an install script.
     result = subprocess.run(  # noqa: S603 - a fixed command
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=PROVIDER_DIR,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     if result.returncode != 0:
-        pytest.fail(f"npm ci failed in {PROVIDER_DIR}:\n{result.stderr}", pytrace=False)
-    INSTALLED_STAMP.write_text(wanted)
+        pytest.fail(f"npm ci failed in {folder}:\n{result.stderr}", pytrace=False)
+    stamp.write_text(wanted)
