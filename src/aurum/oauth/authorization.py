@@ -115,7 +115,7 @@ class Authorization:
 
     @property
     def scopes_in_words(self) -> list[tuple[str, str]]:
-        return [USER_SCOPES[name] for name in sorted(self.scope) if name in USER_SCOPES]
+        return [words for name, words in USER_SCOPES.items() if name in self.scope]
 
 
 class AuthorizationService:

@@ -76,9 +76,14 @@ async def proceed(
             return back_to_app(authorization, issuer, error="login_required")
         # Back here afterwards, without asking for a fresh sign-in again.
         again = authorization.params.query(prompt=_without(authorization.prompt, "login"))
-        fresh = person is not None
-        query = {"next": f"/authorize?{again}", **({"fresh": "true"} if fresh else {})}
-        return redirect(f"/sign-in?{urlencode(query)}")
+        query = {
+            "next": f"/authorize?{again}",
+            "fresh": "true" if person is not None else None,
+            "login_hint": authorization.params.login_hint,
+            "ui_locales": authorization.params.ui_locales,
+        }
+        present = {name: value for name, value in query.items() if value}
+        return redirect(f"/sign-in?{urlencode(present)}")
     assert person is not None  # noqa: S101 - must_sign_in is true without one
     if await service.must_consent(authorization, person):
         if "none" in authorization.prompt:

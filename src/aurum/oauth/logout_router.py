@@ -78,7 +78,7 @@ async def end_session_page(
         return await render(request, "sign_out.html", {"signed_out": True}, csrf=csrf)
     context = {
         "person": person,
-        "action": "end_session",
+        "action_path": "/end-session",
         "logout": {
             "id_token_hint": id_token_hint or "",
             "client_id": client_id or "",

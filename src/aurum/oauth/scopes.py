@@ -8,10 +8,7 @@ import re
 # the consent page in words. `openid` asks for an ID token.
 USER_SCOPES: dict[str, tuple[str, str]] = {
     "openid": ("Know who you are on Aurum", "Saber quién eres en Aurum"),
-    "profile": (
-        "See your name, username and language",
-        "Ver tu nombre, nombre de usuario e idioma",
-    ),
+    "profile": ("See your name and username", "Ver tu nombre y nombre de usuario"),
     "email": ("See your email address", "Ver tu correo electrónico"),
     "offline_access": (
         "Stay signed in when you are not using it",

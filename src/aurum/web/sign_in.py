@@ -70,15 +70,16 @@ async def sign_in_page(
     person: BrowserUser,
     next: Next = "",
     fresh: Annotated[bool, Query()] = False,
+    login_hint: Annotated[str, Query(max_length=254)] = "",
 ) -> Response:
     """The sign-in form; someone already signed in goes on to where they were going,
-    unless a fresh sign-in is asked for (an app's `prompt=login` or `max_age`)."""
+    unless a fresh sign-in is asked for (an app's `prompt=login` or `max_age`). An app's
+    `login_hint` fills in the username."""
     target = local_path(next, ACCOUNT)
     if person is not None and not fresh:
         return redirect(target)
-    return await render(
-        request, "sign_in.html", {"next": target}, csrf=csrf, then_to=app_origin(target)
-    )
+    context = {"next": target, "login": login_hint}
+    return await render(request, "sign_in.html", context, csrf=csrf, then_to=app_origin(target))
 
 
 @router.post("/sign-in", dependencies=[LOGIN_LIMITS])
