@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from tests.web.support import link_of
 
 NEW_PASSWORD = "a brand new secret"
 SCREENSHOTS = os.environ.get("AURUM_TEST_SCREENSHOTS")
+# The live server commits to the shared test database: a name no other test uses.
+NAME = f"page{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
@@ -44,17 +47,17 @@ async def test_sign_up_then_reset_the_password(
 ) -> None:
     page = offline_page.page
     await page.goto(f"{site}/sign-up")
-    await page.get_by_label("Username").fill("juan")
-    await page.get_by_label("Email address").fill("juan@example.com")
+    await page.get_by_label("Username").fill(NAME)
+    await page.get_by_label("Email address").fill(f"{NAME}@example.com")
     await page.get_by_label("Full name").fill("Juan Pérez")
     await page.get_by_label("Password").fill(PASSWORD)
     await screenshot(offline_page, "sign-up.png")
     await submit(offline_page, "Create my account")
     assert "Check your inbox" in await page.get_by_role("status").inner_text()
-    assert (await inbox.next())["To"] == "juan@example.com"  # the verification link
+    assert (await inbox.next())["To"] == f"{NAME}@example.com"  # the verification link
 
     await page.goto(f"{site}/forgot-password")
-    await page.get_by_label("Email address").fill("juan@example.com")
+    await page.get_by_label("Email address").fill(f"{NAME}@example.com")
     await submit(offline_page, "Send me a link")
     assert "an email is on its way" in await page.get_by_role("status").inner_text()
 
@@ -73,7 +76,7 @@ async def test_sign_up_then_reset_the_password(
     await submit(offline_page, "Change my password")
     assert "Your password has changed" in await page.get_by_role("status").inner_text()
     async with httpx.AsyncClient(base_url=site) as api:
-        login = {"username": "juan", "password": NEW_PASSWORD}
+        login = {"username": NAME, "password": NEW_PASSWORD}
         assert (await api.post("/api/v1/token", data=login)).status_code == 200
 
     assert offline_page.outside == []

@@ -70,6 +70,11 @@ PAGES = [
     PageState(BAD_LINK, "verification link, its button", shows="form button"),
     PageState(Emails.verification_link, "verification confirmed", "[role=status]", "button"),
     PageState(BAD_LINK, "error page of a bad verification link", "[role=alert]", "button"),
+    PageState("/sign-in", "sign-in form", shows="form button"),
+    PageState("/sign-out", "signed out", shows="[role=status]"),
+    PageState("/sign-up", "sign-up form", shows="form button"),
+    PageState("/forgot-password", "forgotten password form", shows="form button"),
+    PageState("/reset-password?token=not-a-token", "new password form", shows="form button"),
 ]
 CASES = [
     pytest.param(state, language, id=f"{state.description} ({language})")

@@ -3,6 +3,7 @@ the person signing in once for both, and signing out from one."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,14 +43,16 @@ async def test_two_apps_one_sign_in_and_signing_out(page: Page, migrated_url: st
         httpx.AsyncClient(base_url=issuer) as http,
     ):
         accounts = Accounts(http, app.state.aurum)
-        await accounts.register("juan")
-        admin = await accounts.admin()
+        # The live server commits to the shared test database: names no other test uses.
+        person = f"rp{uuid.uuid4().hex[:10]}"
+        await accounts.register(person)
+        admin = await accounts.admin(f"admin{uuid.uuid4().hex[:10]}")
         clients: dict[str, Any] = {}
         async with served(lambda base: _later(issuer, clients, "notas", base)) as notas_url:
             clients["notas"] = await register(http, admin, "Notas", notas_url)
             async with served(lambda base: _later(issuer, clients, "tareas", base)) as tareas_url:
                 clients["tareas"] = await register(http, admin, "Tareas", tareas_url)
-                await _journey(page, notas_url, tareas_url)
+                await _journey(page, notas_url, tareas_url, person)
 
 
 def _later(issuer: str, clients: dict[str, Any], name: str, base: str) -> Any:
@@ -66,17 +69,17 @@ def _later(issuer: str, clients: dict[str, Any], name: str, base: str) -> Any:
     return asgi
 
 
-async def _journey(page: Page, notas: str, tareas: str) -> None:
+async def _journey(page: Page, notas: str, tareas: str, person: str) -> None:
     # The first app: Aurum's sign-in page, then its consent page, then back.
     await page.goto(f"{notas}/login")
-    await page.fill("#login", "juan")
+    await page.fill("#login", person)
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_selector("text=Notas wants to sign you in")
     await screenshot(page, "consent.png")
     await page.click("button[value=allow]")
     await page.wait_for_url(f"{notas}/callback*")
-    assert await page.text_content("#who") == "juan"
+    assert await page.text_content("#who") == person
     sub = await page.text_content("#sub")
 
     # The second app: no password, only its own consent.
