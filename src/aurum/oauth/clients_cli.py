@@ -11,6 +11,7 @@ import typer
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
 from aurum.config import get_settings
+from aurum.console.options import Cursor, Json
 from aurum.console.output import print_fields, print_json, print_table
 from aurum.console.session import command_session
 from aurum.oauth.clients import ClientService
@@ -21,8 +22,6 @@ from aurum.pagination import Page
 clients_app = typer.Typer(help="OAuth clients (never their secrets).", no_args_is_help=True)
 
 T = TypeVar("T")
-
-Json = Annotated[bool, typer.Option("--json", help="JSON for scripts, instead of a table.")]
 
 
 def _run(action: Callable[[ClientService], Awaitable[T]]) -> T:
@@ -37,9 +36,7 @@ def _run(action: Callable[[ClientService], Awaitable[T]]) -> T:
 @clients_app.command("list")
 def list_clients(
     limit: Annotated[int, typer.Option(min=1, max=100, help="Clients per page.")] = 20,
-    cursor: Annotated[
-        str | None, typer.Option(help="Where the previous page ended (it prints it).")
-    ] = None,
+    cursor: Cursor = None,
     as_json: Json = False,
 ) -> None:
     """Registered clients, oldest first, a page at a time."""

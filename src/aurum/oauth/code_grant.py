@@ -6,6 +6,9 @@ import base64
 import hashlib
 import hmac
 import re
+import uuid
+
+import jwt
 
 from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.service import AuthService
@@ -16,7 +19,6 @@ from aurum.oauth.authorization_repository import AuthorizationRepository
 from aurum.oauth.errors import InvalidGrant, InvalidRequest, ReusedCodeGrant
 from aurum.oauth.schemas import OAuthTokenResponse, TokenRequest
 from aurum.oauth.scopes import parse_scope
-from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.id_tokens import IdTokens
 from aurum.security.opaque_tokens import token_digest
 from aurum.session_store.repository import SessionRepository
@@ -41,14 +43,12 @@ class CodeExchange:
         browser: BrowserSessionRepository,
         sessions: SessionRepository,
         auth: AuthService,
-        access_tokens: AccessTokenCodec,
         id_tokens: IdTokens,
     ) -> None:
         self.grants = grants
         self.browser = browser
         self.sessions = sessions
         self.auth = auth
-        self.access_tokens = access_tokens
         self.id_tokens = id_tokens
 
     async def exchange(
@@ -84,9 +84,10 @@ class CodeExchange:
         tokens = await self.auth.start_session(
             user, client_info, client_id=client.client_id, scope=code.scope
         )
-        claims = await self.access_tokens.decode(tokens.access_token)
-        if claims.session_id is not None:
-            await self.grants.record_issued(code_hash, claims.session_id)
+        # The session the tokens belong to, read back from the token just signed here (no
+        # need to verify our own signature a moment later).
+        issued = jwt.decode(tokens.access_token, options={"verify_signature": False})
+        await self.grants.record_issued(code_hash, uuid.UUID(issued["sid"]))
         id_token = None
         if "openid" in scope:
             id_token = self.id_tokens.issue(

@@ -36,7 +36,6 @@ async def get_grant_service(
         BrowserSessionRepository(db),
         SessionRepository(db),
         auth,
-        state.access_tokens,
         state.id_tokens,
     )
     return GrantService(

@@ -11,6 +11,7 @@ import typer
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
 from aurum.config import get_settings
+from aurum.console.options import Cursor, Json
 from aurum.console.output import print_fields, print_json, print_table
 from aurum.console.session import command_session
 from aurum.models.user import User
@@ -26,7 +27,6 @@ users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 T = TypeVar("T")
 
 Reference = Annotated[str, typer.Argument(metavar="USER", help="An id, username or email.")]
-Json = Annotated[bool, typer.Option("--json", help="JSON for scripts, instead of a table.")]
 
 
 def _run(action: Callable[[UserService], Awaitable[T]]) -> T:
@@ -48,9 +48,7 @@ def _run(action: Callable[[UserService], Awaitable[T]]) -> T:
 @users_app.command("list")
 def list_users(
     limit: Annotated[int, typer.Option(min=1, max=100, help="Accounts per page.")] = 20,
-    cursor: Annotated[
-        str | None, typer.Option(help="Where the previous page ended (it prints it).")
-    ] = None,
+    cursor: Cursor = None,
     as_json: Json = False,
 ) -> None:
     """Accounts, oldest first, a page at a time."""
