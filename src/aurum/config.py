@@ -83,9 +83,6 @@ class Settings(BaseSettings):
     password_min_length: int = Field(default=8, ge=8)
     password_max_length: int = Field(default=1024, ge=64, le=4096)
     password_hash_threads: int = Field(default=0, ge=0)
-    # Added to the workers' nice value for their hashing processes: 0 (the same CPU
-    # weight as a worker) to 19 (the lowest).
-    password_hash_nice: int = Field(default=0, ge=0, le=19)
 
     # HTTP
     cors_origins: Annotated[list[str], NoDecode] = []

@@ -48,6 +48,7 @@ from aurum.oauth.router import seed_router as oauth_seed_router
 from aurum.oauth.userinfo import router as userinfo_router
 from aurum.request_body import RequestSizeLimit
 from aurum.security.access_tokens import AccessTokenCodec
+from aurum.security.hash_turns import WaitForHashing
 from aurum.security.id_tokens import IdTokens
 from aurum.security.keys import KeyStore
 from aurum.security.passwords import PasswordHasher
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_error_handlers(app)
     app.add_middleware(RequestSizeLimit)
+    app.add_middleware(WaitForHashing)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

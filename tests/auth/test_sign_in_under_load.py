@@ -4,10 +4,10 @@ The service's own process (here the test's event loop, serving every request) an
 password-hashing process are held to one CPU together, so they must share it whatever the
 machine's size, and a few clients read `/users/me` without pause, which keeps that CPU
 busy. A batch of sign-ins queued together must then finish within a deadline many times
-what their hashes cost: hashing at the service's own CPU weight gets about half the CPU
-and finishes in well under a second; hashing that only runs when the CPU is otherwise idle
-(the lowest priority) gets about one part in a hundred or less and misses the deadline
-several times over. Other load on the machine slows both sides alike.
+what their hashes cost: with hashing's turns they finish in well under a second; hashing
+that only runs when the CPU is otherwise idle (the lowest priority, without turns) gets
+about one part in a hundred or less and misses the deadline several times over. Other load
+on the machine slows both sides alike.
 """
 
 from __future__ import annotations

@@ -3,9 +3,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import re
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from sqlalchemy.pool import QueuePool
 
 from aurum.app_state import AppState
 from aurum.models.user import User
-from aurum.security.hash_priority import HASH_SLICE_NS
 from aurum.security.password_process import IDLE_SECONDS_BEFORE_TRIM
 from aurum.security.passwords import Verification
 from tests.conftest import PASSWORD, Accounts, AppFactory
@@ -189,47 +186,14 @@ def _resident_kib(pid: int) -> int:
     raise AssertionError
 
 
-async def test_hashing_runs_in_a_batch_process_at_the_configured_nice(
-    make_app: AppFactory,
-) -> None:
-    app = await make_app(password_hash_nice=7)
-    state: AppState = app.state.aurum
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+async def test_hashing_runs_in_a_process_at_the_lowest_priority(state: AppState) -> None:
     await state.passwords.hash("start the process")
     pid = state.passwords.process_id
     assert pid is not None
     assert pid != os.getpid()
-    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
-    assert os.sched_getscheduler(pid) == os.SCHED_BATCH
-
-
-def _slice_ns(pid: int) -> int | None:
-    """The time slice the scheduler gives a process (Linux 6.12 and later show it)."""
-    for line in Path(f"/proc/{pid}/sched").read_text().splitlines():
-        if line.startswith("se.slice"):
-            return int(line.split(":")[1])
-    return None
-
-
-async def test_a_worker_that_wakes_up_need_not_wait_for_a_hash_slice(state: AppState) -> None:
-    """The hashing process asks for a slice longer than the default: a worker, with the
-    default slice, preempts it at once on waking."""
-    release = tuple(int(part) for part in re.findall(r"\d+", os.uname().release)[:2])
-    if sys.platform != "linux" or release < (6, 12):
-        pytest.skip("a task's own time slice needs Linux 6.12")
-    await state.passwords.hash("start the process")
-    pid = state.passwords.process_id
-    assert pid is not None
-    own = _slice_ns(os.getpid())
-    assert own is not None
-    assert own < HASH_SLICE_NS
-    assert _slice_ns(pid) == HASH_SLICE_NS
-
-
-async def test_hashing_shares_the_workers_weight_by_default(state: AppState) -> None:
-    await state.passwords.hash("start the process")
-    pid = state.passwords.process_id
-    assert pid is not None
-    assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+    assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the worker keeps its own
 
 
 async def test_a_dead_hashing_process_is_replaced(accounts: Accounts, state: AppState) -> None:

@@ -1,13 +1,13 @@
 """Password hashing: Argon2id, legacy bcrypt verified and upgraded, always off the event loop.
 
-Hashes run in a child process of each worker (`aurum.security.password_process`), which
-gets its share of the CPU by weight (PASSWORD_HASH_NICE) and never preempts a worker on
-waking. Two reasons for a process rather than threads:
+Hashes run in a child process of each worker (`aurum.security.password_process`) at the
+lowest priority, so they never delay a request; when requests keep the cores busy, the
+worker gives hashing its turns (`aurum.security.hash_turns`). Two reasons for a process
+rather than threads:
 
-- Sign-ins and requests share the cores by the scheduler's weights, and neither stops
-  the other. A hashing thread would have to take the worker's GIL back after every hash,
-  and while the scheduler keeps it waiting the event loop waits for the GIL too; a
-  process shares nothing with the loop but a pipe.
+- A hashing thread would have to take the worker's GIL back after every hash, and while
+  the scheduler keeps it waiting the event loop waits for the GIL too; a process shares
+  nothing with the loop but a pipe.
 - Each hash needs `m` KiB (19 MiB). The child keeps that buffer per hashing thread and
   reuses it; in the worker it would either stay resident in every worker or, returned to
   the system after each hash, cost half a hash more in page faults.
@@ -29,6 +29,7 @@ from typing import Any
 
 from aurum.config import Settings
 from aurum.errors import ServiceUnavailable
+from aurum.security.hash_turns import HashingTurns
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ class PasswordHasher:
             f"--memory-cost={settings.argon2_memory_cost}",
             f"--parallelism={settings.argon2_parallelism}",
             f"--threads={settings.password_hash_threads or os.cpu_count() or 1}",
-            f"--nice={settings.password_hash_nice}",
         )
+        self.turns = HashingTurns()
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
@@ -93,6 +94,13 @@ class PasswordHasher:
             await self._reader
 
     async def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.turns.asked()
+        try:
+            return await self._answer(request)
+        finally:
+            self.turns.answered()
+
+    async def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         process = await self._running()
         pending = self._pending  # this process's: a replacement gets a dict of its own
         request_id = next(self._ids)
@@ -134,6 +142,7 @@ class PasswordHasher:
         if not ready:
             await process.wait()
             raise PasswordHashingUnavailable
+        self.turns.hash_costs(json.loads(ready)["hash_seconds"])
         self._pending = {}
         self._reader = asyncio.create_task(self._read_replies(process, self._pending))
         return process
