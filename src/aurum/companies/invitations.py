@@ -103,9 +103,27 @@ class InvitationService:
             return []
         return await self.companies.invitations_for(user.email, utcnow())
 
+    async def preview(self, user: User, token: str) -> tuple[CompanyInvitation, Company]:
+        """What accepting would join, after the same checks; nothing is spent."""
+        return await self._acceptable(user, token, utcnow())
+
     async def accept(self, user: User, token: str) -> tuple[CompanyMember, Company]:
         """Join the company; the token is spent. Only the invited, verified address may."""
         now = utcnow()
+        invitation, company = await self._acceptable(user, token, now)
+        if not await self.companies.claim_invitation(invitation.id, user.id, now):
+            raise InvalidInvitation
+        member = CompanyMember(company_id=company.id, user_id=user.id, role=invitation.role)
+        try:
+            async with self.companies.session.begin_nested():
+                await self.companies.add(member)
+        except IntegrityError as exc:  # joined through another invitation at the same time
+            raise AlreadyMember from exc
+        return member, company
+
+    async def _acceptable(
+        self, user: User, token: str, now: datetime
+    ) -> tuple[CompanyInvitation, Company]:
         invitation = await self.companies.invitation_by_token(token_digest(token))
         if invitation is None or not _pending(invitation, now):
             raise InvalidInvitation
@@ -118,15 +136,7 @@ class InvitationService:
             raise EmailNotVerified
         if await self.companies.role_of(company.id, user.id) is not None:
             raise AlreadyMember
-        if not await self.companies.claim_invitation(invitation.id, user.id, now):
-            raise InvalidInvitation
-        member = CompanyMember(company_id=company.id, user_id=user.id, role=invitation.role)
-        try:
-            async with self.companies.session.begin_nested():
-                await self.companies.add(member)
-        except IntegrityError as exc:  # joined through another invitation at the same time
-            raise AlreadyMember from exc
-        return member, company
+        return invitation, company
 
 
 def _pending(invitation: CompanyInvitation, now: datetime) -> bool:

@@ -119,6 +119,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "enviaremos y abre de nuevo el enlace de la invitación.",
     ),
     "invitation.sign_up": ("Create an account", "Crear una cuenta"),
+    "invitation.offer": (
+        "You are invited to join {company} as {role}.",
+        "Te invitan a unirte a {company} como {role}.",
+    ),
+    "invitation.as": ("You are signed in as {name}.", "Iniciaste sesión como {name}."),
+    "invitation.accept": ("Accept the invitation", "Aceptar la invitación"),
+    "invitation.joined": (
+        "You joined {company} as {role}.",
+        "Te uniste a {company} como {role}.",
+    ),
+    "invitation.to_account": ("Go to your account", "Ir a tu cuenta"),
+    "role.owner": ("owner", "propietario"),
+    "role.admin": ("administrator", "administrador"),
+    "role.editor": ("editor", "editor"),
+    "role.viewer": ("viewer", "lector"),
     # /reset-password
     "reset.title": ("Choose a new password", "Elige una contraseña nueva"),
     "reset.intro": (
