@@ -39,7 +39,7 @@ def test_dev_compose_reloads() -> None:
 
 def test_dockerfile_runs_as_non_root_with_a_healthcheck() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "\nUSER aurum\n" in dockerfile
+    assert "\nUSER 10001:10001\n" in dockerfile  # the `aurum` user, by number
     assert "HEALTHCHECK" in dockerfile
     assert "/health/ready" in dockerfile
 

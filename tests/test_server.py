@@ -1,5 +1,6 @@
 """`aurum serve`: proxies' headers under Granian, hashing threads shared among workers,
-the garbage collector of a worker, the address it advertises, a port already in use."""
+the garbage collector of a worker, the address it advertises, a port already in use, a
+worker slow to start."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from aurum.config import get_settings
 from aurum.models.auth_session import AuthSession
 from aurum.server import (
     GC_YOUNG_THRESHOLD,
+    WORKER_HEALTHCHECK_SECONDS,
     behind_proxy,
     follow_served_address,
     share_hashing_threads,
@@ -214,3 +216,44 @@ def test_a_port_in_use_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
     assert result.stderr == f"error: 127.0.0.1:{port} is already in use\n"
     assert result.stdout == ""
     assert not (tmp_path / "serve.db").exists()  # checked before anything else happens
+
+
+# Each worker process runs this first: its start takes as long as on a throttled pod.
+SLOW_WORKER_START = """
+import sys, time
+if "--multiprocessing-fork" in sys.argv:
+    time.sleep({seconds})
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_slow_to_start_is_waited_for(tmp_path: Path) -> None:
+    # Uvicorn's supervisor kills a worker that does not answer within its health-check
+    # timeout (5 s by default) and starts another, which is just as slow: no worker ever
+    # served. Eight seconds to start is what a busy or CPU-limited machine takes.
+    seconds = 8
+    assert seconds < WORKER_HEALTHCHECK_SECONDS
+    (tmp_path / "sitecustomize.py").write_text(SLOW_WORKER_START.format(seconds=seconds))
+    environment = serve_environment(tmp_path)
+    environment["PYTHONPATH"] = os.pathsep.join([str(tmp_path), *sys.path[1:]])
+    port = free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
+            [sys.executable, "-m", "aurum", "serve", "--port", str(port), "--workers", "2"],
+            env=environment,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline, ready = time.monotonic() + WORKER_HEALTHCHECK_SECONDS + 30, False
+        while not ready and process.poll() is None and time.monotonic() < deadline:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert ready, (tmp_path / "serve.log").read_text()
+        assert "died" not in (tmp_path / "serve.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

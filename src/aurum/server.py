@@ -22,6 +22,11 @@ TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these
 # Container allocations (net of frees) between two young-generation collections. Python's
 # default, 700, is less than what a few dozen requests in flight hold at once.
 GC_YOUNG_THRESHOLD = 10_000
+# Seconds a worker may take to answer Uvicorn's supervisor before it is killed and
+# replaced. Uvicorn's 5 s is less than a new worker takes to start when its pod's CPU is
+# throttled (a Kubernetes CPU limit) or the machine is busy: measured on a busy 2-core
+# machine, every worker of `--workers 2` was killed before it could start, again and again.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 class ServerKind(StrEnum):
@@ -179,4 +184,5 @@ def _uvicorn(*, host: str, port: int, workers: int, reload: bool, access_log: bo
         server_header=False,
         access_log=access_log,
         log_level="info",
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
