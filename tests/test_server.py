@@ -156,6 +156,18 @@ def serve_environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def serving(process: subprocess.Popen[bytes], port: int, *, within: float) -> bool:
+    """Whether the server answers `/health` before it exits or `within` seconds pass."""
+    deadline = time.monotonic() + within
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.1)  # not listening yet
+    return False
+
+
 @contextmanager
 def aurum_serve(tmp_path: Path, port: int) -> Iterator[Path]:
     """`aurum serve --port PORT` in a process of its own; yields the file of its stdout."""
@@ -169,13 +181,7 @@ def aurum_serve(tmp_path: Path, port: int) -> Iterator[Path]:
             stderr=subprocess.DEVNULL,
         )
     try:
-        deadline, ready = time.monotonic() + 30, False
-        while not ready and process.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert ready, "the server did not start"
+        assert serving(process, port, within=30), "the server did not start"
         yield stdout
     finally:
         process.terminate()
@@ -246,12 +252,7 @@ def test_a_worker_slow_to_start_is_waited_for(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline, ready = time.monotonic() + WORKER_HEALTHCHECK_SECONDS + 30, False
-        while not ready and process.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success
-            except httpx.TransportError:
-                time.sleep(0.2)
+        ready = serving(process, port, within=WORKER_HEALTHCHECK_SECONDS + 30)
         assert ready, (tmp_path / "serve.log").read_text()
         assert "died" not in (tmp_path / "serve.log").read_text()
     finally:
