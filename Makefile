@@ -24,8 +24,11 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 run: $(VENV)/.installed
 	$(BIN)/aurum serve --host $(HOST) --port $(PORT)
 
+# Two processes share the tests (most wait on the database, a browser or a server); the
+# timing statistics (marked slow) then run alone, so nothing else competes for the cores.
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 -m 'not slow'
+	$(BIN)/pytest -m slow
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests bench

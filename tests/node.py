@@ -8,6 +8,7 @@ them. A folder's packages are those of its committed `package-lock.json`, instal
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -73,24 +74,29 @@ def _lock_digest(folder: Path) -> str:
 
 
 def install_packages(folder: Path, tests: str) -> None:
-    """`npm ci` in `folder` unless its node_modules already holds what the lock file names."""
+    """`npm ci` in `folder` unless its node_modules already holds what the lock file names.
+
+    Test processes running side by side (`pytest -n 2`) take turns: the first installs,
+    the others wait on the lock and then find the stamp."""
     require_node(tests)
     wanted = _lock_digest(folder)
     stamp = folder / INSTALLED_STAMP
-    if stamp.is_file() and stamp.read_text() == wanted:
-        return
-    npm = shutil.which("npm")
-    assert npm is not None
-    # `npm ci` installs exactly the lock file (it refuses one that disagrees with
-    # package.json) into an emptied node_modules; no package needs an install script.
-    result = subprocess.run(  # noqa: S603 - a fixed command
-        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"npm ci failed in {folder}:\n{result.stderr}", pytrace=False)
-    stamp.write_text(wanted)
+    with (folder / ".npm-install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.is_file() and stamp.read_text() == wanted:
+            return
+        npm = shutil.which("npm")
+        assert npm is not None
+        # `npm ci` installs exactly the lock file (it refuses one that disagrees with
+        # package.json) into an emptied node_modules; no package needs an install script.
+        result = subprocess.run(  # noqa: S603 - a fixed command
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"npm ci failed in {folder}:\n{result.stderr}", pytrace=False)
+        stamp.write_text(wanted)
