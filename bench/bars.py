@@ -9,6 +9,7 @@ MEMORY_LIMIT_MIB = 150
 S7_FLOOR_MS = 10.0
 S4_TARGET = 1000.0
 S9_SHARE = 0.4  # each of sign-ins and reads keeps this much while the other saturates
+S10_FLOWS = 500.0  # complete code flows per second
 
 
 def _ratio(name: str, value: float | None, base: float | None, target: float, unit: str) -> Bar:
@@ -48,6 +49,7 @@ def judge(report: Report, bound: HashBound) -> None:
     )
     bars.extend(_mixed(report, r3))
     bars.extend(_availability(report, r3))
+    bars.extend(_provider(report, rps, r2, r3))
     bars.append(_listing(report))
     bars.append(_memory(report))
     report.bars = bars
@@ -86,6 +88,21 @@ def _availability(report: Report, r3: float) -> list[Bar]:
             S9_SHARE,
             "S9a",
         ),
+    ]
+
+
+def _provider(report: Report, rps: dict[str, float], r2: float | None, r3: float) -> list[Bar]:
+    flows = report.result("S10")
+    rate = None if flows is None else flows.rps / 2  # two requests a flow
+    return [
+        Bar(
+            "S10 complete code flows/s",
+            "n/a" if rate is None else f"{rate:,.1f}",
+            f">= {S10_FLOWS:,.0f}",
+            None if rate is None else rate >= S10_FLOWS,
+        ),
+        _ratio("S11 / R3 (hosted sign-in)", rps.get("S11"), r3, 0.85, "R3"),
+        _ratio("S12 / R2 (userinfo)", rps.get("S12"), r2, 0.75, "R2"),
     ]
 
 

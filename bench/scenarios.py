@@ -1,4 +1,4 @@
-"""S1-S9 against Aurum, started the production way: `aurum serve` with one worker per core."""
+"""S1-S12 against Aurum, started the production way: `aurum serve` with one worker per core."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import database, loadgen, servers, service
+from bench import database, loadgen, provider, servers, service
 from bench.loadgen import Measurement
 from bench.report import Report, Row
 from bench.servers import Server
@@ -116,6 +116,7 @@ async def _serve_and_measure(
             await _introspection(target, report)
             await _mixed(target, s2, report)
             await _availability(target, report)
+            await _provider(target, report)
             await _listing(target, report)
             waited = await running.settle()
             report.memory = running.worker_rss_mib()
@@ -208,6 +209,41 @@ async def _availability(target: Target, report: Report) -> None:
             "the scheduler shared the cores between them."
         )
     await server.settle()
+
+
+async def _provider(target: Target, report: Report) -> None:
+    """S10-S12: Aurum as an OpenID Provider: code flows, the hosted sign-in, UserInfo."""
+    options, running = target.options, target.server
+    admin = await service.sign_in(target.url, [service.ADMIN])
+    app = await provider.register_web_app(target.url, admin.access[0])
+    users = [f"{database.USER_PREFIX}{n:07d}" for n in range(token_count(options.connections))]
+    cookies = await provider.signed_in_browsers(target.url, users)
+    cookie_file = options.logs / "browser-cookies.txt"
+    cookie_file.write_text("\n".join(cookies) + "\n")
+    flows = options.load(
+        "code_flow.lua",
+        target.url,
+        f"query={app.authorize_query()}",
+        f"cookies={cookie_file}",
+        f"basic={app.basic}",
+        f"redirect_uri={provider.REDIRECT_URI}",
+        f"verifier={app.verifier}",
+    )
+    title = "code flow: GET /authorize (live session) + POST token (PKCE); 2 requests a flow"
+    report.rows.append(Row("S10", title, await running.measure(flows)))
+    tokens = options.logs / "code-flow-tokens.txt"
+    tokens.write_text("\n".join(await provider.code_flow_tokens(target.url, app, cookies)) + "\n")
+    userinfo = options.load(
+        "get.lua", target.url, "path=/api/v1/oauth/userinfo", f"tokens={tokens}"
+    )
+    report.rows.append(Row("S12", "GET /api/v1/oauth/userinfo", await running.measure(userinfo)))
+    browser = await provider.fresh_browser(target.url)
+    browser_file = options.logs / "sign-in-browser.txt"
+    browser_file.write_text(browser.cookie + "\n")
+    form = (*target.login(), f"csrf_token={browser.csrf_token}", f"cookie_file={browser_file}")
+    s11 = await running.measure(options.load("sign_in_form.lua", target.url, *form))
+    report.rows.append(Row("S11", "POST /sign-in (the hosted sign-in form)", s11))
+    await running.settle()
 
 
 async def _listing(target: Target, report: Report) -> None:

@@ -66,6 +66,7 @@ def explain(report: Report, bound: HashBound) -> None:
                 f"is the Argon2id hash ({hash_ms / spent:.0%}); by CPU alone the service "
                 f"would reach {hash_ms / spent:.2f} x R3."
             )
+    report.notes.extend(_code_flow_cost(cpu, cores))
     for other in SERVERS:
         for label in ("S1", "S2"):
             key = f"{label}/{other}"
@@ -79,6 +80,17 @@ def explain(report: Report, bound: HashBound) -> None:
                 f"S2 / R2, each server against its own R2: {rps['S2'] / rps['R2']:.2f} with the "
                 f"chosen one, {rps[f'S2/{other}'] / rps[f'R2/{other}']:.2f} with {other}."
             )
+
+
+def _code_flow_cost(cpu: dict[str, float], cores: int) -> list[str]:
+    if "S10" not in cpu:
+        return []
+    per_flow = 2 * cpu["S10"]  # two requests a flow
+    return [
+        f"Each complete code flow (authorize with a live session, then the code exchanged "
+        f"with PKCE and an RS256 ID token signed) cost the server {per_flow / 1000:.2f} ms of "
+        f"CPU: {cores / (per_flow / 1e6):,.0f} flows/s by CPU alone on {cores} cores."
+    ]
 
 
 def write(report: Report, path: Path, *, quick: bool) -> None:
