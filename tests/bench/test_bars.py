@@ -116,6 +116,25 @@ def test_neither_sign_ins_nor_reads_may_stop_the_other() -> None:
     assert _verdicts(Report())["S9 sign-ins during a read flood / R3"] == "n/a"
 
 
+def test_the_provider_bars_count_two_requests_a_code_flow() -> None:
+    def verdicts(flow_requests: float, sign_ins: float, userinfo: float) -> tuple[str, ...]:
+        report = Report(
+            rows=[
+                Row("R2", "", _measured(4_000)),
+                Row("S10", "", _measured(flow_requests)),
+                Row("S11", "", _measured(sign_ins)),
+                Row("S12", "", _measured(userinfo)),
+            ]
+        )
+        found = _verdicts(report)
+        names = ("S10 complete code flows/s", "S11 / R3 (hosted sign-in)", "S12 / R2 (userinfo)")
+        return tuple(found[name] for name in names)
+
+    assert verdicts(1_000, 85, 3_000) == ("pass", "pass", "pass")  # 500 flows; 0.85; 0.75
+    assert verdicts(990, 84, 2_990) == ("FAIL", "FAIL", "FAIL")
+    assert _verdicts(Report())["S10 complete code flows/s"] == "n/a"
+
+
 def test_deep_listing_is_judged_against_the_first_page() -> None:
     report = Report(rows=[Row("S8a", "", _measured(400)), Row("S8b", "", _measured(300))])
     assert _verdicts(report)["S8 deep cursor vs first page (time per request)"] == "pass"
