@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.account_mail.jobs import ACCOUNT_MAIL
 from aurum.client_info import ClientInfo
+from aurum.db.base import utcnow
 from aurum.jobs.kinds import Payload
 from aurum.jobs.runner import JobRunner
 from aurum.models.user import User
@@ -20,6 +21,21 @@ class AccountNotices:
 
     def account_created(self, user_id: uuid.UUID) -> None:
         self._send({"message": "verification", "user_id": str(user_id)})
+
+    def registration_mail(self, user_id: uuid.UUID, email: str) -> dict[str, object]:
+        """The job row of a sign-up's email, for a sign-up written as one statement: the
+        link for a new account, or the notice to the owner of a taken address."""
+        return {
+            "id": uuid.uuid4(),
+            "kind": ACCOUNT_MAIL,
+            "created": self.jobs.cipher.seal({"message": "verification", "user_id": str(user_id)}),
+            "conflict": self.jobs.cipher.seal({"message": "registration_attempt", "email": email}),
+            "run_at": utcnow(),
+        }
+
+    def registration_written(self) -> None:
+        """The sign-up's statement committed its email's job: this process runs it now."""
+        self.jobs.wake()
 
     def registration_conflict(self, email: str) -> None:
         """Someone signed up with a registered address: its owner is told, not the caller."""
