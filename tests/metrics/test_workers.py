@@ -1,0 +1,93 @@
+"""`aurum serve --workers 2`: one scrape counts both workers' requests, on the metrics port
+and on the service's own; a worker killed is replaced, its counts kept and its live gauges
+dropped; the directory the values live in is made and removed by `aurum serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from tests.live_server import free_port
+from tests.metrics.scrape import AUTHORIZATION, TOKEN, parse, value
+from tests.test_server import serve_environment, serving
+
+HEALTH = {"route": "/health", "method": "GET", "status": "200"}
+REQUESTS = "aurum_http_request_duration_seconds_count"
+
+
+def worker_requests(directory: Path, pid: int, scratch: Path) -> float:
+    """The /health requests one worker counted: its own file, read alone."""
+    alone = scratch / str(pid)
+    alone.mkdir(exist_ok=True)
+    shutil.copy(directory / f"histogram_{pid}.db", alone)
+    for family in MultiProcessCollector(None, path=str(alone)).collect():
+        for sample in family.samples:
+            if sample.name == REQUESTS and sample.labels == HEALTH:
+                return float(sample.value)
+    return 0.0
+
+
+def worker_pids(directory: Path) -> set[int]:
+    return {int(path.stem.rsplit("_", 1)[1]) for path in directory.glob("histogram_*.db")}
+
+
+@pytest.mark.slow
+def test_two_workers_are_counted_together(tmp_path: Path) -> None:
+    port, metrics_port = free_port(), free_port()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = serve_environment(tmp_path) | {
+        "METRICS_PORT": str(metrics_port),
+        "METRICS_TOKEN": TOKEN,
+        "TMPDIR": str(temporary),
+    }
+    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [sys.executable, "-m", "aurum", "serve", "--port", str(port), "--workers", "2"]
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
+            command, env=environment, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        assert serving(process, port, within=60), (tmp_path / "serve.log").read_text()
+        [directory] = temporary.glob("aurum-metrics-*")
+        sent = 1  # serving() asked once
+        # Each request on a new connection, until both workers have answered some.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for _ in range(20):
+                assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+                sent += 1
+            pids = worker_pids(directory)
+            counts = {pid: worker_requests(directory, pid, tmp_path) for pid in pids}
+            if len([count for count in counts.values() if count]) >= 2:
+                break
+        assert len([count for count in counts.values() if count]) == 2, counts
+        scraped = parse(httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text)
+        assert value(scraped, REQUESTS, **HEALTH) == sent == sum(counts.values())
+        service_port = httpx.get(f"http://127.0.0.1:{port}/metrics", headers=AUTHORIZATION)
+        assert value(parse(service_port.text), REQUESTS, **HEALTH) == sent
+
+        # A worker dies: its counts stay, its live gauges go at the next scrape.
+        victim = next(pid for pid, count in counts.items() if count)
+        assert (directory / f"gauge_livesum_{victim}.db").exists()
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(worker_pids(directory)) < 3:
+            time.sleep(0.2)  # until the replacement has started
+        scraped = parse(httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text)
+        assert value(scraped, REQUESTS, **HEALTH) == sent
+        assert not (directory / f"gauge_livesum_{victim}.db").exists()
+        assert (directory / f"histogram_{victim}.db").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert not directory.exists()
