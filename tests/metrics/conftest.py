@@ -28,4 +28,3 @@ class Scraper:
 @pytest.fixture
 def scrape(client: httpx.AsyncClient) -> Scraper:
     return Scraper(client)
-
