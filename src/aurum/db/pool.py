@@ -7,19 +7,28 @@ only those checkouts: the common one, with a connection idle, costs one gauge up
 
 from __future__ import annotations
 
+import functools
 from time import perf_counter
 from typing import ClassVar
 
+from prometheus_client import Gauge, Histogram
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 from aurum.metrics.instruments import instruments
+
+
+@functools.cache
+def _series(pool: str) -> tuple[Gauge, Histogram]:
+    """One pool's series (looked up once: each checkout and return updates them)."""
+    metrics = instruments()
+    return metrics.db_pool_in_use.labels(pool), metrics.db_pool_waits.labels(pool)
 
 
 class MeteredPool(AsyncAdaptedQueuePool):
     label: ClassVar[str]
 
     def _do_get(self) -> ConnectionPoolEntry:
-        metrics = instruments()
+        in_use, waits = _series(self.label)
         if self.checkedout() < self.size():
             entry = super()._do_get()
         else:
@@ -27,13 +36,13 @@ class MeteredPool(AsyncAdaptedQueuePool):
             try:
                 entry = super()._do_get()
             finally:  # a checkout that timed out waited too
-                metrics.db_pool_waits.labels(self.label).observe(perf_counter() - started)
-        metrics.db_pool_in_use.labels(self.label).set(self.checkedout())
+                waits.observe(perf_counter() - started)
+        in_use.set(self.checkedout())
         return entry
 
     def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
         super()._do_return_conn(record)
-        instruments().db_pool_in_use.labels(self.label).set(self.checkedout())
+        _series(self.label)[0].set(self.checkedout())
 
 
 class TransactionPool(MeteredPool):
