@@ -91,3 +91,41 @@ def test_two_workers_are_counted_together(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=30)
     assert not directory.exists()
+
+
+@pytest.mark.slow
+def test_one_worker_writes_where_the_metrics_port_reads(tmp_path: Path) -> None:
+    # With one worker, `aurum serve`'s own process serves: it imported the client library
+    # before it named the directory, and must write there all the same.
+    port, metrics_port = free_port(), free_port()
+    environment = serve_environment(tmp_path) | {"METRICS_PORT": str(metrics_port)}
+    command = [sys.executable, "-m", "aurum", "serve", "--port", str(port)]
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
+            command, env=environment, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        assert serving(process, port, within=60), (tmp_path / "serve.log").read_text()
+        for _ in range(4):
+            assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        scraped = parse(httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text)
+        assert value(scraped, REQUESTS, **HEALTH) == 5  # serving() asked once
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics").status_code == 404  # no token
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_metrics_port_must_differ_from_the_service_port(tmp_path: Path) -> None:
+    port = free_port()
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own entry point
+        [sys.executable, "-m", "aurum", "serve", "--port", str(port)],
+        env=serve_environment(tmp_path) | {"METRICS_PORT": str(port)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"error: METRICS_PORT is the port served, {port}\n"
