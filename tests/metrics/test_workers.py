@@ -36,6 +36,16 @@ def worker_requests(directory: Path, pid: int, scratch: Path) -> float:
     return 0.0
 
 
+def metrics_environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """`aurum serve`'s environment with these metrics settings and no others."""
+    environment = {
+        name: value
+        for name, value in serve_environment(tmp_path).items()
+        if not name.startswith(("METRICS_", "PROMETHEUS_"))
+    }
+    return environment | settings
+
+
 def worker_pids(directory: Path) -> set[int]:
     return {int(path.stem.rsplit("_", 1)[1]) for path in directory.glob("histogram_*.db")}
 
@@ -45,12 +55,9 @@ def test_two_workers_are_counted_together(tmp_path: Path) -> None:
     port, metrics_port = free_port(), free_port()
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    environment = serve_environment(tmp_path) | {
-        "METRICS_PORT": str(metrics_port),
-        "METRICS_TOKEN": TOKEN,
-        "TMPDIR": str(temporary),
-    }
-    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    environment = metrics_environment(
+        tmp_path, METRICS_PORT=str(metrics_port), METRICS_TOKEN=TOKEN, TMPDIR=str(temporary)
+    )
     command = [sys.executable, "-m", "aurum", "serve", "--port", str(port), "--workers", "2"]
     with (tmp_path / "serve.log").open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
@@ -98,7 +105,7 @@ def test_one_worker_writes_where_the_metrics_port_reads(tmp_path: Path) -> None:
     # With one worker, `aurum serve`'s own process serves: it imported the client library
     # before it named the directory, and must write there all the same.
     port, metrics_port = free_port(), free_port()
-    environment = serve_environment(tmp_path) | {"METRICS_PORT": str(metrics_port)}
+    environment = metrics_environment(tmp_path, METRICS_PORT=str(metrics_port))
     command = [sys.executable, "-m", "aurum", "serve", "--port", str(port)]
     with (tmp_path / "serve.log").open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
@@ -120,7 +127,7 @@ def test_the_metrics_port_must_differ_from_the_service_port(tmp_path: Path) -> N
     port = free_port()
     result = subprocess.run(  # noqa: S603 - this interpreter, our own entry point
         [sys.executable, "-m", "aurum", "serve", "--port", str(port)],
-        env=serve_environment(tmp_path) | {"METRICS_PORT": str(port)},
+        env=metrics_environment(tmp_path, METRICS_PORT=str(port)),
         cwd=tmp_path,
         capture_output=True,
         text=True,
