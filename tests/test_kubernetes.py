@@ -132,3 +132,21 @@ def test_configuration_names_only_real_settings() -> None:
             found["ConfigMap"]["metadata"]["name"],
             found["Secret"]["metadata"]["name"],
         }
+
+
+def test_prometheus_finds_each_pods_metrics_port() -> None:
+    found = manifests()
+    config = found["ConfigMap"]["data"]
+    pod = found["Deployment"]["spec"]["template"]
+    ports = {port["name"]: port["containerPort"] for port in pod["spec"]["containers"][0]["ports"]}
+    assert ports["metrics"] == int(config["METRICS_PORT"]) != ports["http"]
+    assert config["METRICS_HOST"] == "0.0.0.0"  # noqa: S104 - the scraper is on another pod
+    annotations = pod["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == config["METRICS_PORT"]
+    service_ports = {port["name"]: port["targetPort"] for port in found["Service"]["spec"]["ports"]}
+    assert service_ports["metrics"] == "metrics"
+    # Settings(...) accepts the ConfigMap's values as they are written.
+    Settings(
+        _env_file=None, metrics_port=config["METRICS_PORT"], metrics_host=config["METRICS_HOST"]
+    )

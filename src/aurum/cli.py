@@ -23,7 +23,7 @@ from aurum.db.session import build_engine, build_sessionmaker
 from aurum.keys.cli import keys_app
 from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
-from aurum.server import CannotListen, ServerKind, check_address
+from aurum.server import CannotListen, ServerKind, check_addresses
 from aurum.server import run as run_server
 from aurum.users.cli import users_app
 
@@ -92,7 +92,7 @@ def serve(
     In development, ISSUER and PUBLIC_BASE_URL default to the address served.
     """
     try:
-        check_address(host, port)
+        check_addresses(host, port)
     except CannotListen as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc

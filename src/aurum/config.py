@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     # Performance (benchmark): how long a request waits for a pooled database connection
     # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
     database_pool_timeout: float = Field(default=10, gt=0, le=300)
+    # Metrics (Prometheus, docs/operations/metrics.md): off unless one of these is set.
+    # METRICS_PORT: `aurum serve` answers scrapes on a port of their own, on METRICS_HOST.
+    # METRICS_TOKEN: /metrics on the service's own port, for `Authorization: Bearer` it.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
 
     @model_validator(mode="before")
     @classmethod
@@ -211,6 +217,10 @@ class Settings(BaseSettings):
         """Cookies only over HTTPS: always in production, and wherever the service is
         reached by https (a browser drops Secure cookies from a plain-http origin)."""
         return self.environment is Environment.PRODUCTION or self.issuer.startswith("https://")
+
+    @property
+    def metrics_enabled(self) -> bool:
+        return self.metrics_port is not None or self.metrics_token is not None
 
     @property
     def sso_enabled(self) -> bool:

@@ -34,6 +34,8 @@ from aurum.external_identities.router import router as sso_router
 from aurum.keys.rotation import key_maintenance
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
+from aurum.metrics.requests import RequestMetrics
+from aurum.metrics.router import router as metrics_router
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
@@ -191,7 +193,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
             expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
         )
+    if settings.metrics_enabled:
+        app.add_middleware(RequestMetrics)  # the outermost: it times all the others too
     app.include_router(system_router)
+    if settings.metrics_token is not None:
+        app.include_router(metrics_router)
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)

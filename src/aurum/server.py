@@ -17,6 +17,7 @@ from enum import StrEnum
 from starlette.types import ASGIApp
 
 from aurum.config import Environment, get_settings
+from aurum.metrics.processes import multiprocess_metrics
 
 TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
 # Container allocations (net of frees) between two young-generation collections. Python's
@@ -69,6 +70,18 @@ def check_address(host: str, port: int) -> None:
                 else:
                     msg = f"cannot listen on {address(host, port)}: {exc.strerror}"
                 raise CannotListen(msg) from exc
+
+
+def check_addresses(host: str, port: int) -> None:
+    """The service's address and, with METRICS_PORT set, the metrics port's."""
+    check_address(host, port)
+    settings = get_settings()
+    if settings.metrics_port is None:
+        return
+    if settings.metrics_port == port:
+        msg = f"METRICS_PORT is the port served, {port}"
+        raise CannotListen(msg)
+    check_address(settings.metrics_host, settings.metrics_port)
 
 
 def follow_served_address(host: str, port: int) -> None:
@@ -145,10 +158,11 @@ def run(
 ) -> None:
     follow_served_address(host, port)
     share_hashing_threads(1 if reload else workers)
-    if kind is ServerKind.GRANIAN and not reload:
-        _granian(host=host, port=port, workers=workers, access_log=access_log)
-    else:
-        _uvicorn(host=host, port=port, workers=workers, reload=reload, access_log=access_log)
+    with multiprocess_metrics(get_settings()):
+        if kind is ServerKind.GRANIAN and not reload:
+            _granian(host=host, port=port, workers=workers, access_log=access_log)
+        else:
+            _uvicorn(host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 def _granian(*, host: str, port: int, workers: int, access_log: bool) -> None:

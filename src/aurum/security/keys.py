@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
+from aurum.metrics.instruments import instruments
 from aurum.models.signing_key import SigningKey
 from aurum.security.derived_keys import derive_fernet
 
@@ -171,6 +172,10 @@ class KeyStore:
             keys = {row.kid: self._load(row) for row in rows}
         self._keys = keys
         self._last_refresh = time.monotonic()
+        created = instruments().signing_key_created
+        for algorithm in {key.algorithm for key in keys.values()}:
+            signer = self.signing_key_for(algorithm)
+            created.labels(algorithm).set(signer.created_at.timestamp())
 
     async def refresh_if_stale(self) -> bool:
         """Reload at most every few seconds; called when a token names an unknown kid."""
