@@ -107,6 +107,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 issuer=settings.issuer,
                 audience=settings.token_audience,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
+                first_party_client_id=settings.first_party_client_id,
             ),
             id_tokens=IdTokens(
                 keys,

@@ -63,7 +63,9 @@ def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]
         "authorization_response_iss_parameter_supported": True,
         "prompt_values_supported": ["none", "login", "consent"],
         "ui_locales_supported": ["en", "es"],
-        "grant_types_supported": list(GRANT_TYPES),
+        "grant_types_supported": [
+            grant for grant in GRANT_TYPES if grant != "password" or settings.password_grant_enabled
+        ],
         "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
