@@ -40,6 +40,10 @@ ID_CLAIMS = [
     "updated_at",
     "email",
     "email_verified",
+    # aurum:profile (UserInfo)
+    "xp",
+    "level",
+    "location",
 ]
 
 
