@@ -13,6 +13,7 @@ from aurum.db.session import SessionDep
 from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.schemas import GRANT_TYPES
 from aurum.oauth.scopes import USER_SCOPES
+from aurum.security.id_tokens import id_token_algorithms
 
 router = APIRouter(prefix="/.well-known", tags=["discovery"])
 
@@ -85,9 +86,11 @@ async def _published_keys(db: SessionDep) -> list[dict[str, Any]]:
 
 
 def _access_token_algorithms(settings: Settings, keys: list[dict[str, Any]]) -> list[str]:
-    """Algorithms of the keys that may have signed a live access token: the ID-token chain
-    never signs one, unless both chains are the same."""
-    id_tokens_only = {settings.id_token_signing_algorithm} - {settings.signing_algorithm}
+    """Algorithms of the keys that may have signed a live access token: the ID-token
+    chains never sign one, unless one is also the access-token chain."""
+    id_tokens_only = set(id_token_algorithms(settings.id_token_signing_algorithm)) - {
+        settings.signing_algorithm
+    }
     return sorted({str(key["alg"]) for key in keys} - id_tokens_only)
 
 
@@ -121,6 +124,9 @@ async def openid_configuration(
     return {
         **metadata,
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": [state.settings.id_token_signing_algorithm],
+        # The default chain's, then the ones a client may register.
+        "id_token_signing_alg_values_supported": id_token_algorithms(
+            state.settings.id_token_signing_algorithm
+        ),
         "claims_supported": ID_CLAIMS,
     }
