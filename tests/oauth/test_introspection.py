@@ -115,6 +115,7 @@ async def test_a_refresh_token(accounts: Accounts, clients: OAuthClients) -> Non
     body = await clients.introspect(resource, tokens["refresh_token"])
     assert body["active"] is True
     assert body["token_type"] == "refresh_token"
+    assert body["client_id"] == "aurum"  # as its access tokens say
     assert body["username"] == "juan"
     assert body["sub"] == user["id"]
     assert body["iss"] == "http://testserver"
