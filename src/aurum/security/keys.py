@@ -61,7 +61,7 @@ class KeyMaterialError(RuntimeError):
 
 def _register_fully_specified_names() -> None:
     """PyJWT (2.15) knows the Ed25519 signature only as `EdDSA`: teach it RFC 9864's name
-    too (the same algorithm object). Every decode names its algorithm explicitly (our
+    too (the same OKPAlgorithm). Every decode names its algorithm explicitly (our
     key's), so a name more changes no other token's checks."""
     try:
         jwt.get_algorithm_by_name("Ed25519")
