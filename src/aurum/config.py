@@ -71,10 +71,18 @@ class Settings(BaseSettings):
     refresh_token_idle_days: int = Field(default=7, ge=1)
     # A browser session (signed in at Aurum's own pages) ends this long after the sign-in.
     browser_session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # Each algorithm has its own chain of keys, rotated on its own.
-    signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|ES256)$")
+    # Each algorithm has its own chain of keys, rotated on its own. `EdDSA` and `Ed25519`
+    # (RFC 9864's name) are the same signature; verifiers on PyJWT only know `EdDSA`.
+    signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|Ed25519|ES256)$")
     # OpenID Connect Core §15.1 makes RS256 the one every relying party accepts.
-    id_token_signing_algorithm: str = Field(default="RS256", pattern="^(RS256|ES256|EdDSA)$")
+    id_token_signing_algorithm: str = Field(
+        default="RS256", pattern="^(RS256|ES256|Ed25519|EdDSA)$"
+    )
+    # RFC 9068 §2.2: every access token names a client; sign-ins at /api/v1/token (the
+    # legacy password path of first-party scripts) name this built-in one.
+    first_party_client_id: str = Field(default="aurum", min_length=1, max_length=64)
+    # The legacy password grant: /api/v1/token, /api/v1/token/mfa and grant_type=password.
+    password_grant_enabled: bool = True
 
     # Passwords (Argon2id; OWASP: m=19 MiB, t=2, p=1)
     argon2_memory_cost: int = Field(default=19456, ge=1024)

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum import __version__
 from aurum.account_email.router import router as account_email_router
@@ -45,6 +46,7 @@ from aurum.oauth.consents_router import router as consents_router
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.logout_router import router as logout_router
 from aurum.oauth.principal import ClientTokens
+from aurum.oauth.repository import ClientRepository
 from aurum.oauth.router import router as oauth_router
 from aurum.oauth.router import seed_router as oauth_seed_router
 from aurum.oauth.userinfo import router as userinfo_router
@@ -77,7 +79,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = build_engine(settings)
     read_engine = build_read_engine(settings)
     sessionmaker = build_sessionmaker(engine)
-    keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
+    read_sessionmaker = build_sessionmaker(read_engine)
+    keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value(), reads=read_sessionmaker)
     passwords = PasswordHasher(settings)
     redis = (
         # A Redis that stops answering fails requests quickly (503) instead of hanging
@@ -91,17 +94,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mail = MailQueue(build_sender(settings), settings)
     mail.start()
     try:
-        # Access tokens and ID tokens each sign with their own chain (one if they agree).
-        for algorithm in dict.fromkeys(
-            (settings.signing_algorithm, settings.id_token_signing_algorithm)
-        ):
+        for algorithm in await signing_chains(settings, sessionmaker):
             await keys.ensure_signing_key(algorithm)
         state = app.state.aurum = AppState(
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
             read_engine=read_engine,
-            read_sessionmaker=build_sessionmaker(read_engine),
+            read_sessionmaker=read_sessionmaker,
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
@@ -109,6 +109,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 issuer=settings.issuer,
                 audience=settings.token_audience,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
+                first_party_client_id=settings.first_party_client_id,
             ),
             id_tokens=IdTokens(
                 keys,
@@ -140,6 +141,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await redis.aclose()
         await read_engine.dispose()
         await engine.dispose()
+
+
+async def signing_chains(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> list[str]:
+    """Access tokens and ID tokens each sign with their own chain (one if they agree), and
+    so does each ID-token algorithm a client chose (registering it started its chain)."""
+    async with sessionmaker() as db:
+        chosen = await ClientRepository(db).id_token_algorithms()
+    return list(
+        dict.fromkeys((settings.signing_algorithm, settings.id_token_signing_algorithm, *chosen))
+    )
 
 
 def authenticators(state: AppState) -> list[Authenticator]:

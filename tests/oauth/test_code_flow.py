@@ -79,7 +79,7 @@ async def test_discovery_is_valid_for_authlib(make_app: AppFactory) -> None:
     assert metadata["authorization_endpoint"] == "https://id.example.org/authorize"
     assert metadata["response_types_supported"] == ["code"]
     assert metadata["code_challenge_methods_supported"] == ["S256"]
-    assert metadata["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert metadata["id_token_signing_alg_values_supported"] == ["RS256", "ES256", "Ed25519"]
     assert "openid" in metadata["scopes_supported"]
     assert metadata["authorization_response_iss_parameter_supported"] is True
 

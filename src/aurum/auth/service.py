@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.errors import InvalidCredentials, SignInFailed
+from aurum.auth.errors import InvalidCredentials, PasswordGrantDisabled, SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.auth.token_pair import token_pair
@@ -122,9 +122,15 @@ class AuthService:
             )
         return reason
 
+    def check_password_grant(self) -> None:
+        """The legacy password path (/token, /token/mfa) answers only while it is on."""
+        if not self.settings.password_grant_enabled:
+            raise PasswordGrantDisabled
+
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
+        self.check_password_grant()
         step = await self.first_step(login, password, client)
         if isinstance(step, MfaRequired):
             return step

@@ -10,6 +10,8 @@ from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.db.session import SessionDep
+from aurum.keys.chains import KeyChains
+from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.authorization_repository import AuthorizationRepository
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
@@ -24,8 +26,11 @@ from aurum.session_store.repository import SessionRepository
 TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
 
 
-async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientService:
-    return ClientService(ClientRepository(db), audit)
+async def get_client_service(
+    db: SessionDep, audit: AuditLogDep, state: AppStateDep
+) -> ClientService:
+    chains = KeyChains(SigningKeyRepository(db), state.keys.maker)
+    return ClientService(ClientRepository(db), audit, chains)
 
 
 async def get_grant_service(

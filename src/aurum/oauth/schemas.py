@@ -17,6 +17,8 @@ GRANT_TYPES: tuple[GrantType, ...] = (
     "password",
 )
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+# OpenID Connect Dynamic Client Registration §2 (aurum.security.id_tokens.CLIENT_ALGORITHMS).
+IdTokenAlgorithm = Literal["RS256", "ES256", "Ed25519"]
 # The authentication method of a public client: it has no secret.
 PUBLIC_CLIENT: AuthMethod = "none"
 SECRET_BASIC: AuthMethod = "client_secret_basic"  # noqa: S105 - a method's name
@@ -70,6 +72,9 @@ class ClientCreate(BaseModel):
     redirect_uris: RedirectUris = []
     post_logout_redirect_uris: RedirectUris = []
     token_endpoint_auth_method: AuthMethod = SECRET_BASIC
+    id_token_signed_response_alg: IdTokenAlgorithm | None = Field(
+        default=None, description="How its ID tokens are signed; null: the service's default."
+    )
 
 
 class ClientUpdate(BaseModel):
@@ -82,6 +87,7 @@ class ClientUpdate(BaseModel):
     disabled: bool | None = None
     redirect_uris: RedirectUris | None = None
     post_logout_redirect_uris: RedirectUris | None = None
+    id_token_signed_response_alg: IdTokenAlgorithm | None = None
 
 
 class ClientRead(BaseModel):
@@ -96,6 +102,9 @@ class ClientRead(BaseModel):
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str]
     token_endpoint_auth_method: str
+    id_token_signed_response_alg: str | None = Field(
+        description="How its ID tokens are signed; null: ID_TOKEN_SIGNING_ALGORITHM."
+    )
     created_at: datetime
     updated_at: datetime
 
