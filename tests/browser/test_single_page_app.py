@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from tests.browser.conftest import OfflinePage, screenshot
-from tests.browser.relying_parties.spa import PACKAGES, single_page_app
 from tests.browser.relying_party import served
 from tests.conftest import PASSWORD, Accounts
 from tests.live_server import live_server
 from tests.node import install_packages
+from tests.relying_parties.spa import PACKAGES, single_page_app
 
 # What oidc-client-ts keeps of the signed-in user, in the page's sessionStorage.
 STORED_USER = """() => {
