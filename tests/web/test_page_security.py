@@ -70,7 +70,7 @@ def page_routes(method: str) -> set[str]:
         route.path
         for router in PAGE_ROUTERS
         for route in router.routes
-        if isinstance(route, APIRoute) and method in route.methods
+        if isinstance(route, APIRoute) and method in (route.methods or set())
     }
 
 
