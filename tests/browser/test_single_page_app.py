@@ -16,6 +16,7 @@ from tests.browser.conftest import OfflinePage, screenshot
 from tests.browser.relying_party import served
 from tests.conftest import PASSWORD, Accounts
 from tests.live_server import live_server
+from tests.mfa.test_totp import code, enrol
 from tests.node import install_packages
 from tests.relying_parties.spa import PACKAGES, single_page_app
 
@@ -40,11 +41,14 @@ async def issuer(migrated_url: str, packages: None) -> AsyncIterator[tuple[str, 
         yield url, Accounts(http, app.state.aurum)
 
 
-async def register_spa(accounts: Accounts, spa: str) -> dict[str, Any]:
+async def register_spa(
+    accounts: Accounts, spa: str, name: str = "Notas SPA", *, first_party: bool = False
+) -> dict[str, Any]:
     # The live server commits to the shared test database: names no other test uses.
     admin = await accounts.admin(f"admin{uuid.uuid4().hex[:10]}")
     body = {
-        "name": "Notas SPA",
+        "name": name,
+        "first_party": first_party,
         "grant_types": ["authorization_code"],
         "scopes": ["openid", "profile", "email"],
         "redirect_uris": [f"{spa}/callback"],
@@ -107,4 +111,63 @@ async def test_a_single_page_app_signs_in_and_out(
         await page.goto(f"{spa}/")
         await page.click("#sign-in")
         await page.wait_for_selector("#password")
+    assert offline_page.outside == []
+
+
+async def test_two_step_sign_in_consent_and_a_first_party_app_that_asks_nothing(
+    issuer: tuple[str, Accounts], offline_page: OfflinePage
+) -> None:
+    url, accounts = issuer
+    person = f"spa{uuid.uuid4().hex[:10]}"
+    totp, _ = await enrol(accounts, await accounts.user(person))
+    ids: dict[str, str] = {}
+    async with (
+        served(lambda base: single_page_app(url, lambda: ids["notas"])) as notas,
+        served(lambda base: single_page_app(url, lambda: ids["own"])) as own,
+    ):
+        ids["notas"] = (await register_spa(accounts, notas))["client_id"]
+        own_app = await register_spa(accounts, own, "Aurum Web", first_party=True)
+        ids["own"] = own_app["client_id"]
+        page = offline_page.page
+        await page.goto(f"{notas}/")
+        await page.click("#sign-in")
+        await page.fill("#login", person)
+        await page.fill("#password", PASSWORD)
+        await page.click("button[type=submit]")
+        # The second step: a code of the authenticator app.
+        await page.wait_for_selector("input[autocomplete=one-time-code]")
+        await page.fill("#code", code(totp, 1))
+        await page.click("button[type=submit]")
+        # The consent page: the app's name and what it asks for, in words.
+        await page.wait_for_selector("text=Notas SPA wants to sign you in")
+        asked = await page.locator("ul.scopes li").all_text_contents()
+        assert asked == [
+            "Know who you are on Aurum",
+            "See your name and username",
+            "See your email address",
+        ]
+        await screenshot(page, "consent-single-page-app.png")
+        await page.click("button[value=allow]")
+        await page.wait_for_url(f"{notas}/callback*")
+        await page.wait_for_selector("body[data-ready=true]")
+        assert await page.text_content("#error") == ""
+        claims = json.loads(await page.text_content("#claims") or "{}")
+        assert claims["amr"] == ["pwd", "otp", "mfa"]
+        assert claims["acr"] == "2"
+
+        # A first-party app on another origin: no page at all, straight back signed in.
+        seen: list[str] = []
+        page.on("framenavigated", lambda frame: seen.append(frame.url))
+        await page.goto(f"{own}/")
+        await page.click("#sign-in")
+        await page.wait_for_url(f"{own}/callback*")
+        await page.wait_for_selector("body[data-ready=true]")
+        assert await page.text_content("#error") == ""
+        assert await page.text_content("#who") == person
+        shown = [address for address in seen if address.startswith(url)]
+        assert shown == [], shown  # Aurum only redirected: it showed nothing
+        again = json.loads(await page.text_content("#claims") or "{}")
+        assert again["aud"] == own_app["client_id"]
+        assert again["sid"] == claims["sid"]  # the same session at Aurum
+        assert again["amr"] == ["pwd", "otp", "mfa"]
     assert offline_page.outside == []
