@@ -114,6 +114,7 @@ def authorize_query(client_id: str, redirect_uri: str) -> dict[str, str]:
         ("http://127.0.0.1/cb", "http://[::1]:51234/cb", False),
         ("http://127.0.0.1/cb", "http://evil@127.0.0.1:51234/cb", False),
         ("http://127.0.0.1/cb", "http://127.0.0.1:port/cb", False),
+        ("http://[::1]/cb", "http://[::1:51234/cb", False),
         # Only IP literals: `localhost` may resolve elsewhere (RFC 8252 §8.3).
         ("http://localhost:3000/cb", "http://localhost:3001/cb", False),
         ("https://app.example/cb", "https://app.example:8443/cb", False),

@@ -72,6 +72,7 @@ async def test_invalid_registrations(clients: OAuthClients, client: httpx.AsyncC
         ["http://127.0.0.1:port/cb"],
         ["http://user@127.0.0.1/cb"],
         ["http://[::2]/cb"],
+        ["http://[::1/cb"],
     ]
     for uris in bad_redirects:
         body = {"name": "x", "grant_types": ["authorization_code"], "redirect_uris": uris}

@@ -14,12 +14,14 @@ LOOPBACK_IPS = frozenset({"127.0.0.1", "::1"})
 
 
 def _parts(value: str) -> tuple[SplitResult, int | None] | None:
-    """The URI split, and its port; None when the port is not a number."""
-    parts = urlsplit(value)
+    """The URI split, and its port; None when it cannot be split (`http://[::1`) or its
+    port is not a number."""
     try:
-        return parts, parts.port
+        parts = urlsplit(value)
+        port = parts.port
     except ValueError:
         return None
+    return parts, port
 
 
 def checked_redirect_uri(value: str) -> str:
@@ -27,7 +29,7 @@ def checked_redirect_uri(value: str) -> str:
     information. Kept as written: it is matched by exact string comparison."""
     split = _parts(value)
     if split is None:
-        msg = "a port must be a number from 0 to 65535"
+        msg = "a well-formed URI, its port a number from 0 to 65535"
         raise ValueError(msg)
     parts, _ = split
     if parts.fragment or "#" in value or not parts.hostname or "@" in parts.netloc:
