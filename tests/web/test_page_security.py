@@ -143,6 +143,15 @@ async def test_next_to_an_unregistered_redirect_uri_ends_on_an_error_page(
     assert "invalid_redirect_uri" in stop.text
 
 
+async def test_a_malformed_address_in_next_is_no_server_error(
+    client: httpx.AsyncClient,
+) -> None:
+    next_page = "/authorize?redirect_uri=http://[::1/callback"
+    page = await client.get("/sign-in", params={"next": next_page})
+    assert page.status_code == 200
+    assert "[::1" not in page.headers["content-security-policy"]
+
+
 @pytest.mark.parametrize(
     "redirect_uri",
     [
