@@ -43,6 +43,7 @@ from aurum.mfa.router import router as mfa_router
 from aurum.oauth.authorize_router import router as authorize_router
 from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.consents_router import router as consents_router
+from aurum.oauth.cors import OpenEndpointsCors
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.logout_router import router as logout_router
 from aurum.oauth.principal import ClientTokens
@@ -206,6 +207,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
             expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
         )
+    # Outside the operator's CORS: browser apps call these endpoints from any origin.
+    app.add_middleware(OpenEndpointsCors)
     if settings.metrics_enabled:
         app.add_middleware(RequestMetrics)  # the outermost: it times all the others too
     app.include_router(system_router)

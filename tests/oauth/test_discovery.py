@@ -30,7 +30,7 @@ async def test_metadata_lists_what_the_service_does(client: httpx.AsyncClient, p
     methods = ["client_secret_basic", "client_secret_post"]
     assert metadata["token_endpoint_auth_methods_supported"] == [*methods, "none"]
     assert metadata["introspection_endpoint_auth_methods_supported"] == methods
-    assert metadata["revocation_endpoint_auth_methods_supported"] == methods
+    assert metadata["revocation_endpoint_auth_methods_supported"] == [*methods, "none"]
     assert metadata["access_token_signing_alg_values_supported"] == ["EdDSA"]
     assert {"sessions:read", "sessions:write", "xp:write"} <= set(metadata["scopes_supported"])
     assert metadata["response_types_supported"] == ["code"]

@@ -78,14 +78,25 @@ class HintRequest:
     client: ClientCredentials
 
 
-async def hint_request(request: Request) -> HintRequest:
+async def _read_hint(request: Request, *, public: bool) -> HintRequest:
     # One dependency for the form and the client (each one FastAPI solves costs CPU, and
     # introspection is called for every request a resource server serves).
     form = await read_oauth_form(request, TokenTypeHintRequest)
     client = read_client_credentials(
-        request.headers.get("authorization"), form.client_id, form.client_secret
+        request.headers.get("authorization"), form.client_id, form.client_secret, public=public
     )
     return HintRequest(form.token, client)
+
+
+async def hint_request(request: Request) -> HintRequest:
+    """An introspection request: only a confidential client may ask."""
+    return await _read_hint(request, public=False)
+
+
+async def revocation_request(request: Request) -> HintRequest:
+    """A public client (a single-page app) revokes its own tokens naming itself (RFC 7009
+    §5): holding the token is all it takes to revoke it."""
+    return await _read_hint(request, public=True)
 
 
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
@@ -94,3 +105,4 @@ TokenIntrospectionDep = Annotated[TokenIntrospection, Depends(get_token_introspe
 TokenRevocationDep = Annotated[TokenRevocation, Depends(get_token_revocation)]
 TokenClient = Annotated[ClientCredentials, Depends(token_client)]
 Hint = Annotated[HintRequest, Depends(hint_request)]
+RevocationHint = Annotated[HintRequest, Depends(revocation_request)]

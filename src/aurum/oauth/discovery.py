@@ -18,7 +18,7 @@ from aurum.security.id_tokens import id_token_algorithms
 router = APIRouter(prefix="/.well-known", tags=["discovery"])
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
-# At the token endpoint public clients (PKCE) name themselves too.
+# At the token and revocation endpoints public clients (PKCE) name themselves too.
 TOKEN_AUTH_METHODS = [*CLIENT_AUTH_METHODS, "none"]
 # Verifiers refetch on an unknown kid, so a short cache is enough for rotations.
 JWKS_CACHE = "public, max-age=300"
@@ -73,7 +73,7 @@ def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]
         ],
         "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         # Not in RFC 8414; the name several servers use for JWT access tokens.
         "access_token_signing_alg_values_supported": algorithms,
         "service_documentation": f"{issuer}/docs",

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aurum.callers.scopes import SCOPES
+from aurum.oauth.redirect_uris import checked_redirect_uri
 from aurum.oauth.scopes import USER_SCOPES
 
 GrantType = Literal["authorization_code", "client_credentials", "refresh_token", "password"]
@@ -22,7 +22,6 @@ IdTokenAlgorithm = Literal["RS256", "ES256", "Ed25519"]
 # The authentication method of a public client: it has no secret.
 PUBLIC_CLIENT: AuthMethod = "none"
 SECRET_BASIC: AuthMethod = "client_secret_basic"  # noqa: S105 - a method's name
-LOOPBACK_HOSTS = {"127.0.0.1", "[::1]", "localhost"}
 
 
 def _known_scope(value: str) -> str:
@@ -33,20 +32,6 @@ def _known_scope(value: str) -> str:
     return value
 
 
-def _redirect_uri(value: str) -> str:
-    """An absolute https URI, or http on a loopback address (RFC 8252 §7.3); no fragment.
-    Matched later by exact string comparison, so it is kept as written."""
-    parts = urlsplit(value)
-    host = (parts.netloc.rsplit("@", 1)[-1]).rsplit(":", 1)[0] if parts.netloc else ""
-    if parts.fragment or "#" in value or not parts.netloc or parts.username or parts.password:
-        msg = "an absolute URI without a fragment or user information"
-        raise ValueError(msg)
-    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS):
-        return value
-    msg = "https, or http on a loopback address (127.0.0.1, [::1], localhost)"
-    raise ValueError(msg)
-
-
 def _unique(values: list[str]) -> list[str]:
     return sorted(set(values))
 
@@ -55,7 +40,7 @@ Scope = Annotated[str, AfterValidator(_known_scope)]
 ClientName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 GrantTypes = Annotated[list[GrantType], Field(min_length=1, max_length=4), AfterValidator(_unique)]
 RedirectUris = Annotated[
-    list[Annotated[str, Field(max_length=2048), AfterValidator(_redirect_uri)]],
+    list[Annotated[str, Field(max_length=2048), AfterValidator(checked_redirect_uri)]],
     Field(max_length=20),
     AfterValidator(_unique),
 ]

@@ -50,7 +50,10 @@ def secured(response: Response, *, then_to: str | None = None) -> Response:
 
 def origin_of(url: str) -> str | None:
     """`scheme://host[:port]` of an http(s) URL, fit for a CSP source; else None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed address (`http://[::1`) is no origin
+        return None
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.username:
         return None
     if any(c in parts.netloc for c in " ;,'\"\t\r\n"):
