@@ -32,6 +32,8 @@ from aurum.errors import ERROR_RESPONSES, install_error_handlers
 from aurum.external_identities.dependencies import SsoTokens
 from aurum.external_identities.router import router as sso_router
 from aurum.keys.rotation import key_maintenance
+from aurum.logs.access import REQUEST_ID_HEADER, RequestLogging
+from aurum.logs.setup import configure_logging
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.mfa.router import admin_router as mfa_admin_router
@@ -168,6 +170,7 @@ def telemetry() -> TelemetryConfig | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
     app = FastAPI(
         title="Aurum Identity",
         version=__version__,
@@ -189,8 +192,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
-            expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
+            expose_headers=["X-Next-Cursor", "Link", "Retry-After", REQUEST_ID_HEADER],
         )
+    app.add_middleware(
+        RequestLogging, access_log=settings.access_log
+    )  # outermost: every other layer sees the request id
     app.include_router(system_router)
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
