@@ -19,8 +19,8 @@ from aurum.config import LogFormat, Settings
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "_granian")
 SERVER_ACCESS_LOGGERS = ("uvicorn.access", "granian.access")
 # httpx logs each request's full URL at INFO (a URL can carry a token); aiosqlite logs
-# each statement with its parameters at DEBUG.
-QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite")
+# each statement with its parameters at DEBUG; Alembic lists its plugins at INFO.
+QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "alembic.runtime.plugins")
 # Fields a standard-library record may add with `extra=`.
 EXTRA_FIELDS = ("request_id", "status")
 
