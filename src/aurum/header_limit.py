@@ -57,7 +57,8 @@ class BoundedHeadersProtocol(HttpToolsProtocol):
         if self.reading_head:
             self.head_bytes += len(data)
         super().data_received(data)
-        if self.reading_head and self.head_bytes > self.max_head_bytes:
+        over = self.reading_head and self.head_bytes > self.max_head_bytes
+        if over and not self.transport.is_closing():
             self.refuse()
 
     def on_headers_complete(self) -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from aurum.config import LogFormat
 from aurum.logs.setup import configure_logging
-from tests.conftest import Accounts, make_settings
+from tests.conftest import Accounts, AppFactory, make_settings
 from tests.error_bodies import error_body
 from tests.logs.capture import captured_logs
 from tests.oauth.support import OAuthClients
@@ -125,3 +125,13 @@ def test_setting_up_twice_keeps_one_handler() -> None:
     before = list(logging.getLogger().handlers)
     configure_logging(settings)
     assert len(logging.getLogger().handlers) == len(before)
+
+
+async def test_without_access_lines_ids_remain(make_app: AppFactory) -> None:
+    app = await make_app(access_log=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        with captured_logs() as logs:
+            response = await http.get("/health", headers={"X-Request-ID": "quiet-1"})
+    assert response.headers["x-request-id"] == "quiet-1"
+    assert [line for line in logs.lines() if line["event"] == "request"] == []
