@@ -150,3 +150,14 @@ def test_prometheus_finds_each_pods_metrics_port() -> None:
     Settings(
         _env_file=None, metrics_port=config["METRICS_PORT"], metrics_host=config["METRICS_HOST"]
     )
+
+
+def test_the_configuration_is_one_production_accepts() -> None:
+    found = manifests()
+    values = found["ConfigMap"]["data"] | found["Secret"]["stringData"]
+    values = {k.lower(): v for k, v in values.items() if k not in COMMAND_VARIABLES}
+    values["secret_key"] = "x" * 40  # the example's placeholder is refused on purpose
+    settings = Settings(_env_file=None, **values)
+    assert settings.mail_backend == "smtp"  # production refuses the console backend
+    assert settings.forwarded_allow_ips  # the Ingress controller's address is believed
+    assert settings.log_renderer == "json"

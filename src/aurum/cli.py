@@ -21,6 +21,7 @@ from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.keys.cli import keys_app
+from aurum.logs.setup import configure_logging
 from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
 from aurum.server import CannotListen, ServerKind, check_addresses
@@ -97,6 +98,7 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     settings = get_settings()
+    configure_logging(settings)
     if settings.migrate_on_start:
         # Once here, before any worker starts, so workers never race on the schema.
         asyncio.run(migrate.upgrade_database(settings))

@@ -25,6 +25,11 @@ class SmtpTls(StrEnum):
     NONE = "none"  # plain text: only for a relay on the same host or a test server
 
 
+class LogFormat(StrEnum):
+    JSON = "json"  # one JSON object a line (production)
+    CONSOLE = "console"  # readable lines (development)
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -48,6 +53,10 @@ def _comma_separated(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
 
 
 CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
@@ -95,6 +104,18 @@ class Settings(BaseSettings):
     # HTTP
     cors_origins: Annotated[list[str], NoDecode] = []
     auto_migrate: bool | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, `*` for
+    # any); none by default: the client is the connection's peer.
+    forwarded_allow_ips: CommaSeparated = []
+    # A request whose header block is larger gets 431 before the rest is read.
+    max_request_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+
+    # Logs
+    log_format: LogFormat | None = None  # default: json in production, console elsewhere
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = (
+        "INFO"
+    )
+    access_log: bool = True  # one line per request (`aurum serve --no-access-log`: off)
 
     # First administrator, created on start when both are set and the user is missing.
     first_admin_username: str | None = None
@@ -124,6 +145,8 @@ class Settings(BaseSettings):
     # Email, verification, password reset and second factor (account security)
     email_backend: EmailBackend | None = None  # default: smtp when SMTP_HOST is set
     email_file_dir: str = "mail"
+    # The console backend hides links (they carry tokens); true shows them, in development.
+    email_console_links: bool = False
     email_from: str = "Aurum <no-reply@localhost>"
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -185,6 +208,16 @@ class Settings(BaseSettings):
                 data["smtp_tls"] = SmtpTls.NONE
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_smtp_credentials(cls, data: object) -> object:
+        # Compose passes `SMTP_USER=` when none is given: no credentials, not an empty login.
+        if isinstance(data, dict):
+            for name in ("smtp_user", "smtp_password"):
+                if data.get(name) == "":
+                    data[name] = None
+        return data
+
     @model_validator(mode="after")
     def _check_production(self) -> Self:
         if self.environment is Environment.PRODUCTION:
@@ -200,6 +233,13 @@ class Settings(BaseSettings):
             ]
             if unset:
                 msg = f"{' and '.join(unset)} must be set to the service's public URL"
+                raise ValueError(msg)
+            # The console backend would print usable sign-in links to the logs.
+            if self.mail_backend is EmailBackend.CONSOLE:
+                msg = (
+                    "EMAIL_BACKEND is console, which production refuses: "
+                    "set SMTP_HOST (or EMAIL_BACKEND=file)"
+                )
                 raise ValueError(msg)
         return self
 
@@ -239,6 +279,12 @@ class Settings(BaseSettings):
         if self.email_backend is not None:
             return self.email_backend
         return EmailBackend.SMTP if self.smtp_host else EmailBackend.CONSOLE
+
+    @property
+    def log_renderer(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.environment is Environment.PRODUCTION else LogFormat.CONSOLE
 
     @property
     def async_database_url(self) -> str:

@@ -33,6 +33,8 @@ from aurum.errors import ERROR_RESPONSES, install_error_handlers
 from aurum.external_identities.dependencies import SsoTokens
 from aurum.external_identities.router import router as sso_router
 from aurum.keys.rotation import key_maintenance
+from aurum.logs.access import REQUEST_ID_HEADER, RequestLogging
+from aurum.logs.setup import configure_logging
 from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.metrics.requests import RequestMetrics
@@ -184,6 +186,7 @@ def telemetry() -> TelemetryConfig | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
     app = FastAPI(
         title="Aurum Identity",
         version=__version__,
@@ -205,12 +208,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
-            expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
+            expose_headers=["X-Next-Cursor", "Link", "Retry-After", REQUEST_ID_HEADER],
         )
     # Outside the operator's CORS: browser apps call these endpoints from any origin.
     app.add_middleware(OpenEndpointsCors)
     if settings.metrics_enabled:
-        app.add_middleware(RequestMetrics)  # the outermost: it times all the others too
+        app.add_middleware(RequestMetrics)  # it times every layer inside the request log
+    app.add_middleware(
+        RequestLogging, access_log=settings.access_log
+    )  # outermost: every other layer sees the request id
     app.include_router(system_router)
     if settings.metrics_token is not None:
         app.include_router(metrics_router)

@@ -18,7 +18,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from tests.live_server import free_port
 from tests.metrics.scrape import AUTHORIZATION, TOKEN, parse, value
-from tests.test_server import serve_environment, serving
+from tests.serve import serve_environment, serving
 
 HEALTH = {"route": "/health", "method": "GET", "status": "200"}
 REQUESTS = "aurum_http_request_duration_seconds_count"

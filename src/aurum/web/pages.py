@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from aurum.app_state import app_state
 from aurum.errors import AppError, ValidationFailed
+from aurum.logs.context import current_request_id
 from aurum.web.csrf import FIELD, Csrf, get_csrf
 from aurum.web.forms import InvalidField, PageForm, form_of
 from aurum.web.i18n import LANGUAGES, page_language
@@ -138,7 +139,11 @@ async def render_error(request: Request, error: AppError) -> HTMLResponse:
         response = await render(
             request,
             "error.html",
-            {"code": error.code, "message": error_message(request, error)},
+            {
+                "code": error.code,
+                "message": error_message(request, error),
+                "request_id": current_request_id(),
+            },
             status_code=error.status_code,
         )
     retry_after = (error.response_headers() or {}).get("Retry-After")
