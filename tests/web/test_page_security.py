@@ -4,6 +4,7 @@ flags in production."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -258,10 +259,12 @@ async def test_every_page_sends_the_security_headers(
     assert_page_headers(await client.get("/authorize?client_id=nobody"))  # an error page
 
 
-async def test_cookies_in_production(make_app: AppFactory) -> None:
+async def test_cookies_in_production(make_app: AppFactory, tmp_path: Path) -> None:
     """Secure, HttpOnly, SameSite, `__Host-` (so no Domain, Path=/), and a lifetime."""
     app = await make_app(
         environment="production",
+        email_backend="file",  # production refuses the console backend
+        email_file_dir=str(tmp_path),
         issuer="https://id.example.org",
         public_base_url="https://id.example.org",
     )
