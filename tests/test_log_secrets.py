@@ -200,7 +200,7 @@ async def test_the_console_backend_prints_no_usable_link(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         accounts = Accounts(http, app.state.aurum)
         await accounts.register("juan")
-        await app.state.aurum.mail.drain()
+        await app.state.aurum.jobs.drain()
     printed = capsys.readouterr().out
     assert "To: juan@example.com" in printed
     assert "[link hidden" in printed

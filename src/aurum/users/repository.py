@@ -17,6 +17,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     tuple_,
@@ -29,6 +30,7 @@ from aurum.audit.events import AuditEventType
 from aurum.db.base import utcnow
 from aurum.db.reads import execute, fetch_one
 from aurum.models.audit_event import AuditEvent
+from aurum.models.job import Job, JobStatus
 from aurum.models.user import Role, User
 
 # Registration: every column it sets, in statements built once per dialect.
@@ -94,6 +96,32 @@ _EVENT = (
     .cte("event")
 )
 _REGISTER_ALONE = select(_NEW_ID, _USERNAME_EXISTS, _EMAIL_EXISTS).add_cte(_CREATED, _EVENT)
+# With the email's job, written when the event is: the verification link for a new
+# account, the notice to the owner of a taken email (both payloads sealed beforehand).
+_JOBS = cast("Table", Job.__table__)
+_JOB_ROW = {
+    "id": bindparam("j_id", type_=_JOBS.c.id.type),
+    "kind": bindparam("j_kind", type_=_JOBS.c.kind.type),
+    "status": literal(JobStatus.QUEUED.value),
+    "payload": case(
+        (_IS_NEW, bindparam("j_created", type_=_JOBS.c.payload.type)),
+        else_=bindparam("j_conflict", type_=_JOBS.c.payload.type),
+    ),
+    "attempts": literal(0),
+    "run_at": bindparam("j_run_at", type_=_JOBS.c.run_at.type),
+    "created_at": bindparam("j_run_at", type_=_JOBS.c.created_at.type),
+}
+_JOB = (
+    insert(_JOBS)
+    .from_select(
+        list(_JOB_ROW),
+        select(*_JOB_ROW.values()).where(or_(_IS_NEW, and_(~_USERNAME_EXISTS, _EMAIL_EXISTS))),
+    )
+    .cte("job")
+)
+_REGISTER_ALONE_WITH_MAIL = select(_NEW_ID, _USERNAME_EXISTS, _EMAIL_EXISTS).add_cte(
+    _CREATED, _EVENT, _JOB
+)
 
 
 class Registration(NamedTuple):
@@ -131,18 +159,24 @@ def new_account(
 
 
 async def register_alone(
-    engine: AsyncEngine, account: Mapping[str, object], event: Mapping[str, object]
+    engine: AsyncEngine,
+    account: Mapping[str, object],
+    event: Mapping[str, object],
+    mail: Mapping[str, object] | None = None,
 ) -> Registration:
     """PostgreSQL: a sign-up as one statement on the autocommit engine (no BEGIN and
     COMMIT around it). `event` gives the audit row's id, time, client and details; its
-    type and account follow from the outcome."""
+    type and account follow from the outcome. `mail` (`AccountNotices.registration_mail`)
+    adds the email's job to the same statement."""
     values = {
         **account,
         "username_key": str(account["username"]).lower(),
         "email_key": account["email"],
         **{f"a_{name}": event[name] for name in _EVENT_VALUES},
+        **{f"j_{name}": value for name, value in (mail or {}).items()},
     }
-    row = await execute(engine, _REGISTER_ALONE, values)
+    statement = _REGISTER_ALONE if mail is None else _REGISTER_ALONE_WITH_MAIL
+    row = await execute(engine, statement, values)
     assert row is not None  # noqa: S101 - a SELECT without FROM returns one row
     created, username_was_taken, email_was_taken = row
     refused = created is None and (username_was_taken or not email_was_taken)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -116,7 +117,7 @@ class UserService:
         the same statements (an INSERT that skips a taken key without an error, the check of
         the username, one audit event) and one email queued. Usernames are public, so a
         taken one is still a 409. On PostgreSQL the statements are one, which commits by
-        itself; the email is queued once the request's (then empty) transaction commits.
+        itself, the email's job included.
         """
         try:
             self.check_password_rules(data.password, username=data.username, email=data.email)
@@ -137,11 +138,21 @@ class UserService:
             profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
         )
         if self.autocommit is not None and self.autocommit.dialect.name == "postgresql":
-            outcome = await register_alone(
-                self.autocommit, account, self.audit.entry(AuditEventType.USER_REGISTERED)
+            # The account, its audit event and its email's job: one statement, one commit.
+            mail = (
+                self.notices.registration_mail(cast("uuid.UUID", account["id"]), data.email)
+                if self.notices is not None
+                else None
             )
-        else:
-            outcome = await self._register(account)
+            outcome = await register_alone(
+                self.autocommit, account, self.audit.entry(AuditEventType.USER_REGISTERED), mail
+            )
+            if outcome.username_taken:
+                raise UsernameTaken
+            if self.notices is not None:
+                self.notices.registration_written()
+            return
+        outcome = await self._register(account)
         if outcome.username_taken:
             _count_sign_up("username_taken")
             raise UsernameTaken
