@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from aurum.backchannel.queue import LogoutQueue
 from aurum.config import Settings
 from aurum.mail.queue import MailQueue
 from aurum.security.access_tokens import AccessTokenCodec
@@ -36,6 +37,7 @@ class AppState:
     rate_limiter: RateLimiter
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
+    backchannel: LogoutQueue | None = None  # logout tokens on their way to apps
 
 
 def app_state(request: Request) -> AppState:

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|ES256)$")
     # OpenID Connect Core §15.1 makes RS256 the one every relying party accepts.
     id_token_signing_algorithm: str = Field(default="RS256", pattern="^(RS256|ES256|EdDSA)$")
+    # Back-channel logout: a logout token's lifetime; one POST's timeout; attempts, the
+    # first retry after the base delay, then doubling.
+    logout_token_expire_seconds: int = Field(default=120, ge=10, le=3600)
+    backchannel_logout_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    backchannel_logout_max_attempts: int = Field(default=6, ge=1, le=20)
+    backchannel_logout_retry_base_seconds: float = Field(default=2.0, gt=0, le=600)
 
     # Passwords (Argon2id; OWASP: m=19 MiB, t=2, p=1)
     argon2_memory_cost: int = Field(default=19456, ge=1024)

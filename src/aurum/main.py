@@ -20,6 +20,7 @@ from aurum.audit.router import router as audit_router
 from aurum.auth.browser import BrowserCookies
 from aurum.auth.router import router as auth_router
 from aurum.auth.user_tokens import UserTokens
+from aurum.backchannel.lifespan import logout_queue
 from aurum.bootstrap import ensure_first_admin
 from aurum.callers.authentication import Authenticator, install_authenticators
 from aurum.catalogs.loader import load_catalogs
@@ -127,7 +128,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_first_admin(sessionmaker, passwords, settings)
         if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
             await load_catalogs(sessionmaker)
-        async with key_maintenance(keys, sessionmaker, settings):
+        async with (
+            logout_queue(keys, sessionmaker, settings) as state.backchannel,
+            key_maintenance(keys, sessionmaker, settings),
+        ):
             yield
     finally:
         await mail.close(grace=MAIL_DRAIN_SECONDS)

@@ -25,9 +25,14 @@ SCOPES = ["email", "offline_access", "openid", "profile"]
 
 
 async def register_app(
-    clients: OAuthClients, name: str = "Notas", *, public: bool = False, first_party: bool = False
+    clients: OAuthClients,
+    name: str = "Notas",
+    *,
+    public: bool = False,
+    first_party: bool = False,
+    backchannel_logout_uri: str | None = None,
 ) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "name": name,
         "grant_types": ["authorization_code", "refresh_token"],
         "scopes": SCOPES,
@@ -36,6 +41,8 @@ async def register_app(
         "post_logout_redirect_uris": [AFTER_LOGOUT],
         "token_endpoint_auth_method": "none" if public else "client_secret_basic",
     }
+    if backchannel_logout_uri is not None:
+        body["backchannel_logout_uri"] = backchannel_logout_uri
     response = await clients.http.post(CLIENTS, json=body, headers=await clients.admin())
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

@@ -68,6 +68,7 @@ class ClientService:
             redirect_uris=data.redirect_uris,
             post_logout_redirect_uris=data.post_logout_redirect_uris,
             token_endpoint_auth_method=data.token_endpoint_auth_method,
+            backchannel_logout_uri=data.backchannel_logout_uri,
         )
         _check_rules(client)
         added = await self.clients.add(client)
@@ -107,6 +108,7 @@ class ClientService:
         )
         for field in changed:
             setattr(client, field, getattr(data, field))
+        client.backchannel_logout_uri = client.backchannel_logout_uri or None
         _check_rules(client)
         client.updated_at = utcnow()
         if client.disabled and not was_disabled:

@@ -58,6 +58,8 @@ RedirectUris = Annotated[
     AfterValidator(_unique),
 ]
 Scopes = Annotated[list[Scope], Field(max_length=50), AfterValidator(_unique)]
+# Back-Channel Logout 1.0 §2.2: a URL without a fragment; the redirect URIs' rules.
+BackchannelUri = Annotated[str, Field(max_length=2048), AfterValidator(_redirect_uri)]
 
 
 class ClientCreate(BaseModel):
@@ -70,6 +72,7 @@ class ClientCreate(BaseModel):
     redirect_uris: RedirectUris = []
     post_logout_redirect_uris: RedirectUris = []
     token_endpoint_auth_method: AuthMethod = SECRET_BASIC
+    backchannel_logout_uri: BackchannelUri | None = None
 
 
 class ClientUpdate(BaseModel):
@@ -82,6 +85,8 @@ class ClientUpdate(BaseModel):
     disabled: bool | None = None
     redirect_uris: RedirectUris | None = None
     post_logout_redirect_uris: RedirectUris | None = None
+    # "" removes it.
+    backchannel_logout_uri: BackchannelUri | Literal[""] | None = None
 
 
 class ClientRead(BaseModel):
@@ -96,6 +101,7 @@ class ClientRead(BaseModel):
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str]
     token_endpoint_auth_method: str
+    backchannel_logout_uri: str | None
     created_at: datetime
     updated_at: datetime
 
