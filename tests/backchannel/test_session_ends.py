@@ -258,3 +258,25 @@ async def test_the_person_is_not_kept_waiting_by_a_receiver_that_is_down(
         await delivered(state)
     [logout_token] = receiver.tokens
     await verified_logout_token(client, logout_token, notas["client_id"])
+
+
+async def test_a_disabled_app_is_not_told(
+    app: FastAPI,
+    state: AppState,
+    accounts: Accounts,
+    clients: OAuthClients,
+    client: httpx.AsyncClient,
+    receiver: Receiver,
+) -> None:
+    await accounts.user("juan")
+    notas = await register_app(clients, backchannel_logout_uri=receiver.url)
+    token = await sign_in(app, client, notas)
+    disabled = await client.patch(
+        f"/api/v1/oauth/clients/{notas['client_id']}",
+        json={"disabled": True},
+        headers=await clients.admin(),
+    )
+    assert disabled.status_code == 200
+    await end_session(client, token["id_token"])
+    await delivered(state)
+    assert receiver.tokens == []
