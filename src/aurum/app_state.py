@@ -10,9 +10,8 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from aurum.backchannel.queue import LogoutQueue
 from aurum.config import Settings
-from aurum.mail.queue import MailQueue
+from aurum.jobs.runner import JobRunner
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.id_tokens import IdTokens
 from aurum.security.keys import KeyStore
@@ -33,11 +32,10 @@ class AppState:
     id_tokens: IdTokens
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
-    mail: MailQueue
+    jobs: JobRunner  # background work: emails, housekeeping
     rate_limiter: RateLimiter
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
-    backchannel: LogoutQueue | None = None  # logout tokens on their way to apps
 
 
 def app_state(request: Request) -> AppState:

@@ -20,6 +20,7 @@ from aurum.config import get_settings
 from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
+from aurum.job_admin.cli import jobs_app
 from aurum.keys.cli import keys_app
 from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
@@ -42,6 +43,7 @@ catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_hel
 app.add_typer(catalogs_app, name="catalogs")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
+app.add_typer(jobs_app, name="jobs")
 
 
 @app.callback()

@@ -20,7 +20,8 @@ from aurum.audit.router import router as audit_router
 from aurum.auth.browser import BrowserCookies
 from aurum.auth.router import router as auth_router
 from aurum.auth.user_tokens import UserTokens
-from aurum.backchannel.lifespan import logout_queue
+from aurum.backchannel.jobs import LogoutJobs
+from aurum.backchannel.outbox import install as install_logout_jobs
 from aurum.bootstrap import ensure_first_admin
 from aurum.callers.authentication import Authenticator, install_authenticators
 from aurum.catalogs.loader import load_catalogs
@@ -32,8 +33,10 @@ from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
 from aurum.errors import ERROR_RESPONSES, install_error_handlers
 from aurum.external_identities.dependencies import SsoTokens
 from aurum.external_identities.router import router as sso_router
+from aurum.job_admin.router import router as jobs_router
+from aurum.job_kinds import job_registry
+from aurum.jobs.runner import JobRunner
 from aurum.keys.rotation import key_maintenance
-from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
@@ -65,7 +68,7 @@ from aurum.web.pages import ASSETS
 from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
-MAIL_DRAIN_SECONDS = 10.0  # at shutdown, queued emails get this long to go out
+JOBS_GRACE_SECONDS = 10.0  # at shutdown, running jobs get this long to finish
 
 
 @asynccontextmanager
@@ -87,8 +90,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     http_client = build_http_client(settings) if settings.sso_enabled else None
-    mail = MailQueue(build_sender(settings), settings)
-    mail.start()
+    logout = LogoutJobs.build(sessionmaker, keys, settings)
+    jobs = JobRunner(
+        sessionmaker,
+        job_registry(sessionmaker, settings, build_sender(settings), logout),
+        settings,
+    )
+    install_logout_jobs(sessionmaker, jobs)
     try:
         # Access tokens and ID tokens each sign with their own chain (one if they agree).
         for algorithm in dict.fromkeys(
@@ -119,7 +127,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             redis=redis,
             http_client=http_client,
             sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
-            mail=mail,
+            jobs=jobs,
             rate_limiter=rate_limiter,
         )
         install_authenticators(
@@ -128,13 +136,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_first_admin(sessionmaker, passwords, settings)
         if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
             await load_catalogs(sessionmaker)
-        async with (
-            logout_queue(keys, sessionmaker, settings) as state.backchannel,
-            key_maintenance(keys, sessionmaker, settings),
-        ):
+        jobs.start()
+        async with key_maintenance(keys, sessionmaker, settings):
             yield
     finally:
-        await mail.close(grace=MAIL_DRAIN_SECONDS)
+        await jobs.close(grace=JOBS_GRACE_SECONDS)
+        await logout.aclose()
         await passwords.close()
         if http_client is not None:
             await http_client.aclose()
@@ -209,6 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mfa_router, prefix=API_PREFIX)
     app.include_router(mfa_admin_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(jobs_router, prefix=API_PREFIX)
     app.include_router(discovery_router)
     app.include_router(oauth_clients_router, prefix=API_PREFIX)
     app.include_router(sessions_router, prefix=API_PREFIX)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import Accounts
 from tests.oauth.support import CLIENTS, OAuthClients
 
 APP = {
@@ -13,11 +12,6 @@ APP = {
     "grant_types": ["authorization_code"],
     "redirect_uris": ["https://notas.example/callback"],
 }
-
-
-@pytest.fixture
-def clients(accounts: Accounts) -> OAuthClients:
-    return OAuthClients(accounts)
 
 
 @pytest.mark.parametrize(

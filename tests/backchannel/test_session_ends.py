@@ -5,21 +5,22 @@ verified with PyJWT and the published keys."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from aurum.app_state import AppState
+from aurum.backchannel.jobs import BACKCHANNEL_LOGOUT
 from aurum.models.authorization import AuthorizationCode
+from aurum.models.job import Job, JobStatus
 from tests.backchannel.receiver import (
     Receiver,
     free_port,
-    receiver_up,
     serving,
     verified_logout_token,
 )
@@ -40,17 +41,6 @@ from tests.web.support import csrf_of
 @pytest.fixture
 async def app(make_app: AppFactory) -> FastAPI:
     return await make_app(backchannel_logout_retry_base_seconds=0.1)
-
-
-@pytest.fixture
-def clients(accounts: Accounts) -> OAuthClients:
-    return OAuthClients(accounts)
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with receiver_up() as running:
-        yield running
 
 
 async def sign_in(
@@ -76,8 +66,7 @@ async def end_session(browser: httpx.AsyncClient, id_token: str) -> None:
 
 
 async def delivered(state: AppState) -> None:
-    assert state.backchannel is not None
-    await state.backchannel.drain()
+    await state.jobs.drain()
 
 
 async def test_signing_out_tells_every_app_of_the_session(
@@ -252,10 +241,13 @@ async def test_the_person_is_not_kept_waiting_by_a_receiver_that_is_down(
     )
     token = await sign_in(app, client, notas)
     await end_session(client, token["id_token"])
-    assert state.backchannel is not None
-    assert state.backchannel.delivered == 0
+    async with state.sessionmaker() as db:
+        [job] = await db.scalars(select(Job).where(Job.kind == BACKCHANNEL_LOGOUT))
+    assert job.status is not JobStatus.DONE  # recorded with the sign-out, not yet delivered
     async with serving(Receiver(port)) as receiver:
         await delivered(state)
+    async with state.sessionmaker() as db:
+        assert await db.scalar(select(Job.status).where(Job.id == job.id)) == JobStatus.DONE
     [logout_token] = receiver.tokens
     await verified_logout_token(client, logout_token, notas["client_id"])
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class LogoutNotice:
-    """A logout token to post: to `uri`, for `client_id`, about `session_id` of `subject`."""
+    """A logout token to post to `client_id`, about `session_id` of `subject`."""
 
     client_id: str
-    uri: str
     subject: uuid.UUID
     session_id: uuid.UUID

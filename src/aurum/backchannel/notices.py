@@ -22,14 +22,9 @@ from aurum.models.browser_session import BrowserSessionClient
 from aurum.models.oauth_client import OAuthClient
 
 
-def _notices() -> Select[str, str | None, uuid.UUID, uuid.UUID]:
+def _notices() -> Select[str, uuid.UUID, uuid.UUID]:
     return (
-        select(
-            OAuthClient.client_id,
-            OAuthClient.backchannel_logout_uri,
-            AuthSession.user_id,
-            AuthSession.id,
-        )
+        select(OAuthClient.client_id, AuthSession.user_id, AuthSession.id)
         .select_from(BrowserSessionClient)
         .join(AuthSession, AuthSession.id == BrowserSessionClient.session_id)
         .join(OAuthClient, OAuthClient.client_id == BrowserSessionClient.client_id)
@@ -37,12 +32,10 @@ def _notices() -> Select[str, str | None, uuid.UUID, uuid.UUID]:
     )
 
 
-async def _record(db: AsyncSession, query: Select[str, str | None, uuid.UUID, uuid.UUID]) -> None:
+async def _record(db: AsyncSession, query: Select[str, uuid.UUID, uuid.UUID]) -> None:
     rows = await db.execute(query)
     notices = [
-        LogoutNotice(client_id, uri, subject, session_id)
-        for client_id, uri, subject, session_id in rows
-        if uri
+        LogoutNotice(client_id, subject, session_id) for client_id, subject, session_id in rows
     ]
     if notices:
         enqueue(db, notices)
