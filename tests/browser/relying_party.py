@@ -70,8 +70,9 @@ def relying_party(issuer: str, client_id: str, client_secret: str, base_url: str
         event and no nonce, then the session it names ends here too."""
         form = await request.form()
         keys = KeySet.import_key_set(await aurum.fetch_jwk_set())
-        token = jwt.decode(str(form["logout_token"]), keys, algorithms=["RS256"])
         metadata = await aurum.load_server_metadata()
+        algorithms = metadata["id_token_signing_alg_values_supported"]
+        token = jwt.decode(str(form["logout_token"]), keys, algorithms=algorithms)
         jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": metadata["issuer"]},
             aud={"essential": True, "value": client_id},

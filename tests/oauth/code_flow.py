@@ -30,19 +30,19 @@ async def register_app(
     *,
     public: bool = False,
     first_party: bool = False,
-    backchannel_logout_uri: str | None = None,
+    scopes: list[str] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": name,
         "grant_types": ["authorization_code", "refresh_token"],
-        "scopes": SCOPES,
+        "scopes": SCOPES if scopes is None else scopes,
         "first_party": first_party,
         "redirect_uris": [REDIRECT],
         "post_logout_redirect_uris": [AFTER_LOGOUT],
         "token_endpoint_auth_method": "none" if public else "client_secret_basic",
+        **extra,
     }
-    if backchannel_logout_uri is not None:
-        body["backchannel_logout_uri"] = backchannel_logout_uri
     response = await clients.http.post(CLIENTS, json=body, headers=await clients.admin())
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

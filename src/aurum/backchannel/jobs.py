@@ -75,14 +75,15 @@ class LogoutJobs:
 
     async def run(self, job: JobContext) -> None:
         client_id = str(job.payload["client_id"])
-        uri = await self._address(client_id)
+        uri, algorithm = await self._app(client_id) or (None, None)
         if uri is None:
             return  # the app was disabled, deleted, or removed its address since
         # A fresh token at every attempt: a late retry still carries a recent `iat`.
-        token = self.tokens.issue(
+        token = await self.tokens.issue(
             client_id=client_id,
             subject=uuid.UUID(job.payload["subject"]),
             session_id=uuid.UUID(job.payload["session_id"]),
+            algorithm=algorithm,
         )
         outcome, why = await post_logout_token(self.http, uri, token)
         if outcome is Outcome.REFUSED:
@@ -90,10 +91,15 @@ class LogoutJobs:
         if outcome is Outcome.RETRY:
             raise TemporaryFailure(why)
 
-    async def _address(self, client_id: str) -> str | None:
+    async def _app(self, client_id: str) -> tuple[str | None, str | None] | None:
+        """Its back-channel logout URI and ID-token algorithm, if it is enabled."""
         async with self.sessionmaker() as db:
-            return await db.scalar(
-                select(OAuthClient.backchannel_logout_uri).where(
-                    OAuthClient.client_id == client_id, OAuthClient.disabled.is_(False)
+            row = (
+                await db.execute(
+                    select(
+                        OAuthClient.backchannel_logout_uri,
+                        OAuthClient.id_token_signed_response_alg,
+                    ).where(OAuthClient.client_id == client_id, OAuthClient.disabled.is_(False))
                 )
-            )
+            ).one_or_none()
+        return None if row is None else (row[0], row[1])

@@ -17,7 +17,8 @@ TOKEN_TYPE = "logout+jwt"  # noqa: S105 - a media type, not a secret
 
 
 class LogoutTokens:
-    """Signed with the ID-token key chain, so apps verify them as they verify ID tokens."""
+    """Signed as the app's ID tokens are (its `id_token_signed_response_alg`, else the
+    default chain), so apps verify them as they verify ID tokens."""
 
     def __init__(self, keys: KeyStore, *, issuer: str, algorithm: str, ttl: timedelta) -> None:
         self.keys = keys
@@ -25,7 +26,14 @@ class LogoutTokens:
         self.algorithm = algorithm
         self.ttl = ttl
 
-    def issue(self, *, client_id: str, subject: uuid.UUID, session_id: uuid.UUID) -> str:
+    async def issue(
+        self,
+        *,
+        client_id: str,
+        subject: uuid.UUID,
+        session_id: uuid.UUID,
+        algorithm: str | None = None,
+    ) -> str:
         """A fresh token (its own `jti`, `iat` now) for one delivery attempt: a retry
         later still carries a token the app accepts as recent. Never a `nonce` (§2.4)."""
         now = utcnow()
@@ -39,7 +47,7 @@ class LogoutTokens:
             "sid": str(session_id),
             "events": {EVENT: {}},
         }
-        key = self.keys.signing_key_for(self.algorithm)
+        key = await self.keys.current_signer(algorithm or self.algorithm)
         if key.private_key is None:
             msg = "the signing key has no private half"
             raise RuntimeError(msg)
