@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     # (RFC 9864's name) are the same signature; verifiers on PyJWT only know `EdDSA`.
     signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|Ed25519|ES256)$")
     # OpenID Connect Core §15.1 makes RS256 the one every relying party accepts.
+    # Back-channel logout: a logout token's lifetime; one POST's timeout; attempts, the
+    # first retry after the base delay, then doubling.
+    logout_token_expire_seconds: int = Field(default=120, ge=10, le=3600)
+    backchannel_logout_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    backchannel_logout_max_attempts: int = Field(default=6, ge=1, le=20)
+    backchannel_logout_retry_base_seconds: float = Field(default=2.0, gt=0, le=600)
     id_token_signing_algorithm: str = Field(
         default="RS256", pattern="^(RS256|ES256|Ed25519|EdDSA)$"
     )

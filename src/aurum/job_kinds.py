@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum.account_mail.jobs import ACCOUNT_MAIL, AccountMailJobs
 from aurum.account_mail.mailer import AccountMailer
+from aurum.backchannel.jobs import LogoutJobs
 from aurum.companies.invitation_mail import INVITATION_MAIL, InvitationMailJobs
 from aurum.config import Settings
 from aurum.jobs.housekeeping import Housekeeping
@@ -15,7 +16,10 @@ from aurum.mail.senders import Sender
 
 
 def job_registry(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, sender: Sender
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    sender: Sender,
+    logout: LogoutJobs,
 ) -> JobRegistry:
     delivery = MailDelivery(sender, settings)
     account_mail = AccountMailJobs(AccountMailer(sessionmaker, settings), delivery)
@@ -24,5 +28,6 @@ def job_registry(
             delivery.kind(ACCOUNT_MAIL, account_mail.run),
             delivery.kind(INVITATION_MAIL, InvitationMailJobs(delivery).run),
             Housekeeping(sessionmaker, settings).kind(),
+            logout.kind(),
         ]
     )

@@ -21,6 +21,8 @@ from aurum.audit.router import router as audit_router
 from aurum.auth.browser import BrowserCookies
 from aurum.auth.router import router as auth_router
 from aurum.auth.user_tokens import UserTokens
+from aurum.backchannel.jobs import LogoutJobs
+from aurum.backchannel.outbox import install as install_logout_jobs
 from aurum.bootstrap import ensure_first_admin
 from aurum.callers.authentication import Authenticator, install_authenticators
 from aurum.catalogs.loader import load_catalogs
@@ -96,9 +98,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     http_client = build_http_client(settings) if settings.sso_enabled else None
+    logout = LogoutJobs.build(sessionmaker, keys, settings)
     jobs = JobRunner(
-        sessionmaker, job_registry(sessionmaker, settings, build_sender(settings)), settings
+        sessionmaker,
+        job_registry(sessionmaker, settings, build_sender(settings), logout),
+        settings,
     )
+    install_logout_jobs(sessionmaker, jobs)
     try:
         for algorithm in await signing_chains(settings, sessionmaker):
             await keys.ensure_signing_key(algorithm)
@@ -141,6 +147,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
     finally:
         await jobs.close(grace=JOBS_GRACE_SECONDS)
+        await logout.aclose()
         await passwords.close()
         if http_client is not None:
             await http_client.aclose()

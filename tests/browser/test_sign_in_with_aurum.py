@@ -1,6 +1,7 @@
 """Sign in with Aurum in a real Chromium: two web apps built on Authlib's Starlette client,
-the person signing in once for both, and signing out from one. The second app chose
-Ed25519 ID tokens (RFC 9864), which Authlib verifies as discovery allows it."""
+the person signing in once for both, and signing out from one: the other is told through
+its back-channel. The second app chose Ed25519 ID tokens (RFC 9864), which Authlib
+verifies as discovery allows it; its logout tokens are signed the same way."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ async def register(
         "scopes": ["openid", "profile", "email"],
         "redirect_uris": [f"{base}/callback"],
         "post_logout_redirect_uris": [f"{base}/bye"],
+        "backchannel_logout_uri": f"{base}/backchannel-logout",
     }
     response = await http.post("/api/v1/oauth/clients", json=body, headers=admin)
     assert response.status_code == 201, response.text
@@ -97,6 +99,8 @@ async def _journey(page: Page, notas: str, tareas: str, person: str) -> None:
     await page.click("button[value=allow]")
     await page.wait_for_url(f"{tareas}/callback*")
     assert await page.text_content("#sub") == sub
+    await page.goto(f"{tareas}/me")
+    assert await page.query_selector("#in") is not None
 
     # Signing out from the first app ends the session at Aurum.
     await page.goto(f"{notas}/logout")
@@ -104,5 +108,12 @@ async def _journey(page: Page, notas: str, tareas: str, person: str) -> None:
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{notas}/bye*")
     assert await page.text_content("#bye") == "bye-state"
+    # The other app was told through its back-channel: its own session of the person ended.
+    for _ in range(50):
+        await page.goto(f"{tareas}/me")
+        if await page.query_selector("#out") is not None:
+            break
+        await page.wait_for_timeout(100)
+    assert await page.text_content("#out") == "signed out"
     await page.goto(f"{tareas}/login")
     await page.wait_for_selector("#password")  # asked to sign in again

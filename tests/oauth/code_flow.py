@@ -33,7 +33,7 @@ async def register_app(
     scopes: list[str] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "name": name,
         "grant_types": ["authorization_code", "refresh_token"],
         "scopes": SCOPES if scopes is None else scopes,

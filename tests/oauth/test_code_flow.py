@@ -101,6 +101,8 @@ async def test_discovery_is_valid_for_authlib(make_app: AppFactory) -> None:
     assert metadata["issuer"] == "https://id.example.org"
     assert metadata["authorization_endpoint"] == "https://id.example.org/authorize"
     assert metadata["response_types_supported"] == ["code"]
+    assert metadata["backchannel_logout_supported"] is True
+    assert metadata["backchannel_logout_session_supported"] is True
     assert metadata["code_challenge_methods_supported"] == ["S256"]
     assert metadata["id_token_signing_alg_values_supported"] == ["RS256", "ES256", "Ed25519"]
     assert "openid" in metadata["scopes_supported"]

@@ -4,7 +4,7 @@ from aurum.models.account_token import AccountToken, TokenPurpose
 from aurum.models.audit_event import AuditEvent
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.authorization import AuthorizationCode, Consent
-from aurum.models.browser_session import BrowserSession
+from aurum.models.browser_session import BrowserSession, BrowserSessionClient
 from aurum.models.catalog import City, Province, Region
 from aurum.models.company import Company, CompanyInvitation, CompanyMember
 from aurum.models.external_identity import ExternalIdentity
@@ -21,6 +21,7 @@ __all__ = [
     "AuthSession",
     "AuthorizationCode",
     "BrowserSession",
+    "BrowserSessionClient",
     "City",
     "Company",
     "CompanyInvitation",

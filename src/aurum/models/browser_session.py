@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aurum.db.base import Base
+from aurum.db.base import Base, utcnow
 
 
 class BrowserSession(Base):
@@ -24,3 +25,19 @@ class BrowserSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # How the person proved who they are (RFC 8176): ["pwd"] or ["pwd", "otp"].
     amr: Mapped[list[str]] = mapped_column(JSON)
+
+
+class BrowserSessionClient(Base):
+    """An app that signed the person in through a browser session, and has a back-channel
+    logout URI: it is told when the session ends. Kept as long as the session (codes are
+    purged within minutes)."""
+
+    __tablename__ = "browser_session_clients"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -209,4 +209,6 @@ class AuthorizationService:
                 expires_at=now + CODE_LIFETIME,
             )
         )
+        if request.client.backchannel_logout_uri:
+            await self.grants.remember_signed_in_client(person.session_id, request.client.client_id)
         return code

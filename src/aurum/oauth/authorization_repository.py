@@ -6,11 +6,15 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aurum.backchannel.notices import client_signed_out
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession
 from aurum.models.authorization import AuthorizationCode, Consent
+from aurum.models.browser_session import BrowserSessionClient
 from aurum.models.oauth_client import OAuthClient
 
 
@@ -21,6 +25,16 @@ class AuthorizationRepository:
     async def add_code(self, code: AuthorizationCode) -> None:
         self.session.add(code)
         await self.session.flush()
+
+    async def remember_signed_in_client(self, session_id: uuid.UUID, client_id: str) -> None:
+        """The app signed the person in through this browser session (once is enough)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(BrowserSessionClient)
+            .values(session_id=session_id, client_id=client_id, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["session_id", "client_id"])
+        )
 
     async def get_code(self, code_hash: str) -> AuthorizationCode | None:
         return await self.session.get(AuthorizationCode, code_hash)
@@ -68,12 +82,13 @@ class AuthorizationRepository:
         return [(row[0], row[1]) for row in rows]
 
     async def forget_consent(self, user_id: uuid.UUID, client_id: str) -> bool:
-        """Forget the consent and end the app's sessions of this person."""
+        """Forget the consent and end the app's sessions of this person (and tell it)."""
         result = await self.session.execute(
             delete(Consent).where(Consent.user_id == user_id, Consent.client_id == client_id)
         )
         if not result.rowcount:  # type: ignore[attr-defined]
             return False
+        await client_signed_out(self.session, user_id, client_id)
         await self.session.execute(
             update(AuthSession)
             .where(

@@ -76,6 +76,7 @@ class ClientService:
             redirect_uris=data.redirect_uris,
             post_logout_redirect_uris=data.post_logout_redirect_uris,
             token_endpoint_auth_method=data.token_endpoint_auth_method,
+            backchannel_logout_uri=data.backchannel_logout_uri,
             id_token_signed_response_alg=data.id_token_signed_response_alg,
         )
         _check_rules(client)
@@ -119,6 +120,7 @@ class ClientService:
         )
         for field in changed:
             setattr(client, field, getattr(data, field))
+        client.backchannel_logout_uri = client.backchannel_logout_uri or None
         _check_rules(client)
         await self._start_chain(client)
         client.updated_at = utcnow()

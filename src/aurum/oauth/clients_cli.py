@@ -158,6 +158,7 @@ def show_client(
             "scopes": ", ".join(client.scopes) or None,
             "first party": client.first_party,
             "status": "disabled" if client.disabled else "enabled",
+            "back-channel logout": client.backchannel_logout_uri,
             "created": client.created_at,
             "updated": client.updated_at,
         }

@@ -129,4 +129,7 @@ async def openid_configuration(
             state.settings.id_token_signing_algorithm
         ),
         "claims_supported": ID_CLAIMS,
+        # Back-Channel Logout 1.0 §2.1: logout tokens are posted, with `sid`.
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
     }

@@ -45,6 +45,8 @@ RedirectUris = Annotated[
     AfterValidator(_unique),
 ]
 Scopes = Annotated[list[Scope], Field(max_length=50), AfterValidator(_unique)]
+# Back-Channel Logout 1.0 §2.2: a URL without a fragment; the redirect URIs' rules.
+BackchannelUri = Annotated[str, Field(max_length=2048), AfterValidator(checked_redirect_uri)]
 
 
 class ClientCreate(BaseModel):
@@ -57,6 +59,7 @@ class ClientCreate(BaseModel):
     redirect_uris: RedirectUris = []
     post_logout_redirect_uris: RedirectUris = []
     token_endpoint_auth_method: AuthMethod = SECRET_BASIC
+    backchannel_logout_uri: BackchannelUri | None = None
     id_token_signed_response_alg: IdTokenAlgorithm | None = Field(
         default=None, description="How its ID tokens are signed; null: the service's default."
     )
@@ -72,6 +75,8 @@ class ClientUpdate(BaseModel):
     disabled: bool | None = None
     redirect_uris: RedirectUris | None = None
     post_logout_redirect_uris: RedirectUris | None = None
+    # "" removes it.
+    backchannel_logout_uri: BackchannelUri | Literal[""] | None = None
     id_token_signed_response_alg: IdTokenAlgorithm | None = None
 
 
@@ -87,6 +92,7 @@ class ClientRead(BaseModel):
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str]
     token_endpoint_auth_method: str
+    backchannel_logout_uri: str | None
     id_token_signed_response_alg: str | None = Field(
         description="How its ID tokens are signed; null: ID_TOKEN_SIGNING_ALGORITHM."
     )

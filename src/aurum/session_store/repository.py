@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aurum.audit.repository import AuditRepository
+from aurum.backchannel.notices import sessions_ended
 from aurum.db.base import utcnow
 from aurum.db.reads import DriverTransaction, execute
 from aurum.models.audit_event import AuditEvent
@@ -224,25 +225,32 @@ class SessionRepository:
         return Rotated(session_id, user_id, scope)
 
     async def revoke(self, session_id: uuid.UUID, reason: str) -> bool:
+        """End one session; apps it signed the person in to are told (back-channel)."""
         result = await self.session.execute(
             update(AuthSession)
             .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=utcnow(), revoked_reason=reason)
             .execution_options(synchronize_session=False)
         )
-        return bool(getattr(result, "rowcount", 0) == 1)
+        if getattr(result, "rowcount", 0) != 1:
+            return False
+        await sessions_ended(self.session, [session_id])
+        return True
 
     async def revoke_all_for_user(
         self, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
     ) -> int:
-        """End every live session of the user (but `keep`); how many ended."""
+        """End every live session of the user (but `keep`); how many ended. Apps they
+        signed the person in to are told (back-channel)."""
         query = (
             update(AuthSession)
             .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=utcnow(), revoked_reason=reason)
+            .returning(AuthSession.id)
             .execution_options(synchronize_session=False)
         )
         if keep is not None:
             query = query.where(AuthSession.id != keep)
-        result = await self.session.execute(query)
-        return int(getattr(result, "rowcount", 0) or 0)
+        ended = list(await self.session.scalars(query))
+        await sessions_ended(self.session, ended)
+        return len(ended)
