@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     key_refresh_seconds: int = Field(default=60, ge=1, le=3600)
     # Companies
     company_invitation_expire_days: int = Field(default=7, ge=1, le=90)
+
+    # Webhooks
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)  # one attempt, in all
+    webhook_secret_grace_hours: int = Field(default=24, ge=0, le=24 * 30)  # after a rotation
     # Performance (benchmark): how long a request waits for a pooled database connection
     # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
     database_pool_timeout: float = Field(default=10, gt=0, le=300)

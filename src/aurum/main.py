@@ -61,6 +61,7 @@ from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 from aurum.web import email_links, invitations, password_pages, sign_in, sign_up
 from aurum.web.pages import ASSETS
+from aurum.webhooks.router import router as webhooks_router
 from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalogs_router, prefix=API_PREFIX)
     app.include_router(xp_router, prefix=API_PREFIX)
     app.include_router(companies_router, prefix=API_PREFIX)
+    app.include_router(webhooks_router, prefix=API_PREFIX)
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
     app.include_router(sign_in.router)
