@@ -49,7 +49,9 @@ def running_receiver(port: int = 0) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
-            receiver.received.append(Received(self.path, dict(self.headers.items()), body))
+            receiver.received.append(
+                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
             status = receiver.script.popleft() if receiver.script else receiver.default
             self.send_response(status)
             self.send_header("content-length", "2")
