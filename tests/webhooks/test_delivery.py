@@ -18,7 +18,13 @@ from tests.webhooks.receiver import Receiver, running_receiver
 
 
 @pytest.fixture
-async def delivery(state: AppState) -> AsyncIterator[WebhookDelivery]:
+def queued() -> list[str]:
+    """The messages a final attempt queued again (parked ones whose turn came)."""
+    return []
+
+
+@pytest.fixture
+async def delivery(state: AppState, queued: list[str]) -> AsyncIterator[WebhookDelivery]:
     settings = state.settings
     async with build_webhook_client(settings) as http:
         yield WebhookDelivery(
@@ -26,6 +32,7 @@ async def delivery(state: AppState) -> AsyncIterator[WebhookDelivery]:
             http,
             SecretBox(settings.secret_key.get_secret_value()),
             settings.webhook_timeout_seconds,
+            lambda _, message_id: queued.append(message_id),
         )
 
 
@@ -159,22 +166,48 @@ async def test_messages_go_out_in_order_per_endpoint(
     receiver: Receiver,
     delivery: WebhookDelivery,
     client: httpx.AsyncClient,
+    queued: list[str],
 ) -> None:
     endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
     await accounts.register("ana")
     admin = await webhooks.admin()
-    for _ in range(3):
+    for _ in range(4):
         await xp_award(client, admin, "ana")
-    first, second, third = await pending_ids(webhooks, endpoint["id"])
-    receiver.answer(503)
+    first, second, third, fourth = await pending_ids(webhooks, endpoint["id"])
+    receiver.answer(503, 204, 400)
 
     assert await delivery.attempt(first) is Outcome.RETRY
-    assert await delivery.attempt(third) is Outcome.WAITING  # not sent, not logged
+    assert await delivery.attempt(third) is Outcome.WAITING  # parked: not sent, not logged
     assert await delivery.attempt(second) is Outcome.WAITING
     assert (await webhooks.message(endpoint["id"], third))["log"] == []
-    for message_id in (first, second, third):
-        assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    assert receiver.ids() == [first, first, second, third]
+    assert queued == []
+    assert await delivery.attempt(first) is Outcome.DELIVERED
+    assert queued == [second]  # its turn came
+    assert await delivery.attempt(second) is Outcome.DEAD  # a final answer too
+    assert queued == [second, third]
+    assert await delivery.attempt(third) is Outcome.DELIVERED
+    assert queued == [second, third]  # the fourth was never parked: its own job sends it
+    assert await delivery.attempt(fourth) is Outcome.DELIVERED
+    assert receiver.ids() == [first, first, second, third, fourth]
+
+
+async def test_the_last_try_is_final(
+    accounts: Accounts,
+    webhooks: Webhooks,
+    receiver: Receiver,
+    delivery: WebhookDelivery,
+    client: httpx.AsyncClient,
+) -> None:
+    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
+    await accounts.register("ana")
+    await xp_award(client, await webhooks.admin(), "ana")
+    [message_id] = await pending_ids(webhooks, endpoint["id"])
+    receiver.answer(500)
+
+    assert await delivery.attempt(message_id, last=True) is Outcome.DEAD
+    [attempt] = (await webhooks.message(endpoint["id"], message_id))["log"]
+    assert (attempt["status_code"], attempt["outcome"]) == (500, "dead")
+    assert attempt["error"] == "HTTP 500; no attempts left"
 
 
 async def test_during_a_rotation_both_secrets_sign(
@@ -276,5 +309,5 @@ async def make_app_with_no_grace(
         build_webhook_client(state.settings) as http,
     ):
         box = SecretBox(state.settings.secret_key.get_secret_value())
-        delivery = WebhookDelivery(state.sessionmaker, http, box, 5)
+        delivery = WebhookDelivery(state.sessionmaker, http, box, 5, lambda _, __: None)
         yield client, Webhooks(client, Accounts(client, state)), delivery

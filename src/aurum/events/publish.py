@@ -60,6 +60,7 @@ async def publish(session: AsyncSession, event_type: EventType, **data: DataValu
                 "payload": body,
                 "status": "pending",
                 "attempts": 0,
+                "waiting": False,
                 "created_at": now,
                 "last_attempt_at": None,
                 "delivered_at": None,

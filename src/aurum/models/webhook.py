@@ -45,6 +45,9 @@ class WebhookMessage(Base):
     # pending (to be sent), delivered, or dead (a permanent failure; can be redelivered)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    # Parked behind an older pending message to the same endpoint: that one's final
+    # attempt (delivered or dead) queues this one's delivery again.
+    waiting: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_attempt_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]

@@ -1,15 +1,18 @@
 """One delivery attempt of one message: sign, POST, log the answer.
 
 The request goes out between two short transactions (one reads the message, one logs the
-attempt), never inside one. The caller (the job that delivers the message) retries on
-RETRY and WAITING, and stops on the others.
+attempt), never inside one. Both lock the endpoint's row, so one endpoint's messages
+change state one at a time: a message with an older one still pending is parked instead
+of sent, and the older one's final attempt (delivered or dead) queues it again. Messages
+therefore reach each endpoint in the order they were made.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,18 +30,22 @@ from aurum.webhooks.signing import SecretBox, signature_header
 _RETRIED_CLIENT_ERRORS = frozenset({408, 429})
 _USER_AGENT = "Aurum-Webhooks/1"
 
+# Queues the delivery of a message in the session's transaction.
+Enqueue = Callable[[AsyncSession, str], None]
+
 
 class Outcome(StrEnum):
     DELIVERED = "delivered"  # a 2xx answer
     RETRY = "retry"  # no answer, a 5xx, a redirect, 408 or 429: try again later
-    DEAD = "dead"  # any other 4xx, or the endpoint is disabled: no more attempts
-    WAITING = "waiting"  # an older message to the endpoint goes first: try again later
+    DEAD = "dead"  # another 4xx, the last retry failed, or the endpoint is disabled
+    WAITING = "waiting"  # parked behind an older message, which will queue it again
     SKIPPED = "skipped"  # gone, or no longer pending (delivered meanwhile): nothing to do
 
 
 @dataclass(frozen=True, slots=True)
 class _Send:
     message_id: str
+    endpoint_id: uuid.UUID
     url: str
     body: str
     secrets: list[str]
@@ -68,15 +75,18 @@ class WebhookDelivery:
         http: httpx.AsyncClient,
         box: SecretBox,
         timeout: float,
+        enqueue: Enqueue,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.http = http
         self.box = box
         self.timeout = timeout
+        self.enqueue = enqueue
 
-    async def attempt(self, message_id: str) -> Outcome:
-        """Try once to deliver `message_id`; the attempt is logged unless it waited."""
-        async with self.sessionmaker() as db, db.begin():
+    async def attempt(self, message_id: str, *, last: bool = False) -> Outcome:
+        """Try once to deliver `message_id`; logged unless parked or skipped. After the
+        `last` try a failure that could be retried is final too (dead)."""
+        async with self.sessionmaker.begin() as db:
             send = await self._prepare(WebhookRepository(db), message_id)
         if isinstance(send, Outcome):
             return send
@@ -84,6 +94,8 @@ class WebhookDelivery:
         attempted_at = utcnow()
         status_code, error = await self._post(send, attempted_at)
         outcome = Outcome.RETRY if status_code is None else classify(status_code)
+        if outcome is Outcome.RETRY and last:
+            outcome, error = Outcome.DEAD, f"{error}; no attempts left"
         attempt = WebhookAttempt(
             message_id=message_id,
             attempted_at=attempted_at,
@@ -92,35 +104,52 @@ class WebhookDelivery:
             outcome=str(outcome),
             error=error,
         )
-        async with self.sessionmaker() as db, db.begin():
-            status = "pending" if outcome is Outcome.RETRY else str(outcome)
-            if not await WebhookRepository(db).record_attempt(attempt, status=status):
+        async with self.sessionmaker.begin() as db:
+            if not await self._record(WebhookRepository(db), send, attempt, outcome):
                 return Outcome.SKIPPED  # redelivered or deleted while this one was out
         return outcome
 
     async def _prepare(self, webhooks: WebhookRepository, message_id: str) -> _Send | Outcome:
+        endpoint_id = await webhooks.endpoint_of(message_id)
+        endpoint = (
+            None
+            if endpoint_id is None
+            else await webhooks.get(endpoint_id, secrets=True, lock=True)
+        )
         message = await webhooks.session.get(WebhookMessage, message_id)
-        if message is None or message.status != "pending":
-            return Outcome.SKIPPED
-        endpoint = await webhooks.get(message.endpoint_id, secrets=True)
-        if endpoint is None:
+        if endpoint is None or message is None or message.status != "pending":
             return Outcome.SKIPPED
         if not endpoint.enabled:
-            await webhooks.record_attempt(
-                WebhookAttempt(
-                    message_id=message.id,
-                    attempted_at=utcnow(),
-                    status_code=None,
-                    duration_ms=0,
-                    outcome=str(Outcome.DEAD),
-                    error="endpoint disabled",
-                ),
-                status=str(Outcome.DEAD),
+            attempt = WebhookAttempt(
+                message_id=message.id,
+                attempted_at=utcnow(),
+                status_code=None,
+                duration_ms=0,
+                outcome=str(Outcome.DEAD),
+                error="endpoint disabled",
             )
+            send = _Send(message.id, endpoint.id, endpoint.url, "", [])
+            await self._record(webhooks, send, attempt, Outcome.DEAD)
             return Outcome.DEAD
         if await webhooks.waits_for_older(message):
+            await webhooks.park(message.id)
             return Outcome.WAITING
-        return _Send(message.id, endpoint.url, message.payload, list(self._secrets(endpoint)))
+        secrets = list(self._secrets(endpoint))
+        return _Send(message.id, endpoint.id, endpoint.url, message.payload, secrets)
+
+    async def _record(
+        self, webhooks: WebhookRepository, send: _Send, attempt: WebhookAttempt, outcome: Outcome
+    ) -> bool:
+        """Log the attempt; a final one queues the endpoint's next parked message."""
+        endpoint = await webhooks.get(send.endpoint_id, lock=True)
+        if endpoint is None:
+            return False
+        status = "pending" if outcome is Outcome.RETRY else str(outcome)
+        if not await webhooks.record_attempt(attempt, status=status):
+            return False
+        if status != "pending" and (following := await webhooks.unpark_next(endpoint.id)):
+            self.enqueue(webhooks.session, following)
+        return True
 
     def _secrets(self, endpoint: WebhookEndpoint) -> Iterator[str]:
         yield self.box.open(endpoint.secret_encrypted)

@@ -21,8 +21,14 @@ class WebhookRepository:
         await self.session.flush()
         return endpoint
 
-    async def get(self, endpoint_id: uuid.UUID, *, secrets: bool = False) -> WebhookEndpoint | None:
+    async def get(
+        self, endpoint_id: uuid.UUID, *, secrets: bool = False, lock: bool = False
+    ) -> WebhookEndpoint | None:
+        """`lock`: hold the endpoint's row until the transaction ends (PostgreSQL; SQLite
+        transactions take the write lock anyway), so its deliveries change one at a time."""
         query = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+        if lock:
+            query = query.with_for_update()
         if secrets:
             query = query.options(
                 undefer(WebhookEndpoint.secret_encrypted),
@@ -90,6 +96,30 @@ class WebhookRepository:
             )
         )
 
+    async def endpoint_of(self, message_id: str) -> uuid.UUID | None:
+        return await self.session.scalar(
+            select(WebhookMessage.endpoint_id).where(WebhookMessage.id == message_id)
+        )
+
+    async def park(self, message_id: str) -> None:
+        await self.session.execute(
+            update(WebhookMessage).where(WebhookMessage.id == message_id).values(waiting=True)
+        )
+
+    async def unpark_next(self, endpoint_id: uuid.UUID) -> str | None:
+        """The endpoint's oldest pending message, if it is parked: unparked, its id."""
+        message = await self.session.scalar(
+            select(WebhookMessage)
+            .where(WebhookMessage.endpoint_id == endpoint_id, WebhookMessage.status == "pending")
+            .order_by(WebhookMessage.created_at, WebhookMessage.id)
+            .limit(1)
+        )
+        if message is None or not message.waiting:
+            return None
+        message.waiting = False
+        await self.session.flush()
+        return message.id
+
     async def waits_for_older(self, message: WebhookMessage) -> bool:
         """Whether an older message to the same endpoint is still to be delivered: messages
         go out in the order they were made, one endpoint at a time."""
@@ -111,6 +141,7 @@ class WebhookRepository:
         values: dict[str, object] = {
             "status": status,
             "attempts": WebhookMessage.attempts + 1,
+            "waiting": False,
             "last_attempt_at": attempt.attempted_at,
         }
         if status == "delivered":

@@ -165,6 +165,7 @@ class WebhookService:
         if message.status == "pending":
             raise MessageStillPending
         message.status = "pending"
+        message.waiting = False
         await self.webhooks.session.flush()
         await self.audit.record(
             AuditEventType.WEBHOOK_MESSAGE_REDELIVERED,

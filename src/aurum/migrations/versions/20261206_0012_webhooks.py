@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("waiting", sa.Boolean(), nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("last_attempt_at", TIMESTAMP, nullable=True),
         sa.Column("delivered_at", TIMESTAMP, nullable=True),
