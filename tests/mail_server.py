@@ -24,22 +24,31 @@ TOKEN = re.compile(r"[?&]token=([A-Za-z0-9_-]+)")
 
 
 class Inbox:
-    """Everything the server accepted, in order; optionally refuses the first few messages."""
+    """Everything the server accepted, in order; optionally refuses the next few messages
+    (with `refusal`, a 451 unless a test sets another answer)."""
 
     def __init__(self, credentials: tuple[str, str] | None = None) -> None:
         self.received: asyncio.Queue[EmailMessage] = asyncio.Queue()
+        self.refused: list[EmailMessage] = []
         self.refuse_next = 0
+        self.refusal = "451 4.3.0 Try again later"
+        self.stalled: list[EmailMessage] = []  # messages held without an answer
+        self.stall = False
         self.credentials = credentials
         self.port = 0
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse_next:
-            self.refuse_next -= 1
-            return "451 4.3.0 Try again later"
         content = envelope.content
         assert isinstance(content, bytes)
         message = message_from_bytes(content, policy=policy.default)
         assert isinstance(message, EmailMessage)
+        if self.stall:  # never answers: the sender is stuck mid-delivery
+            self.stalled.append(message)
+            await asyncio.Event().wait()
+        if self.refuse_next:
+            self.refuse_next -= 1
+            self.refused.append(message)
+            return self.refusal
         self.received.put_nowait(message)
         return "250 OK"
 

@@ -39,6 +39,7 @@ async def round_trip(url: str) -> None:
     assert {"oauth_clients", "token_revocations"} <= tables
     assert {"regions", "provinces", "cities", "companies", "company_members"} <= tables
     assert {"company_invitations", "xp_awards"} <= tables
+    assert "jobs" in tables
     head = await current_revision(settings)
     assert "(head)" in head
 

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
-from aurum.mail.queue import MailQueue
+from aurum.jobs.runner import JobRunner
 from aurum.security.access_tokens import AccessTokenCodec
 from aurum.security.id_tokens import IdTokens
 from aurum.security.keys import KeyStore
@@ -32,7 +32,7 @@ class AppState:
     id_tokens: IdTokens
     passwords: PasswordHasher
     redis: Redis | None  # shared state across instances; None: this process keeps it
-    mail: MailQueue
+    jobs: JobRunner  # background work: emails, housekeeping
     rate_limiter: RateLimiter
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured

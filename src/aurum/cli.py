@@ -20,12 +20,14 @@ from aurum.config import get_settings
 from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
+from aurum.job_admin.cli import jobs_app
 from aurum.keys.cli import keys_app
 from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
 from aurum.server import CannotListen, ServerKind, check_address
 from aurum.server import run as run_server
 from aurum.users.cli import users_app
+from aurum.webhooks.jobs import bind_command_jobs
 
 # Typer's plain help: its rich help labels every flag `<bool>`, as if it took a value.
 app = typer.Typer(
@@ -42,6 +44,7 @@ catalogs_app = typer.Typer(help="Ecuador's geographic catalogs.", no_args_is_hel
 app.add_typer(catalogs_app, name="catalogs")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
+app.add_typer(jobs_app, name="jobs")
 
 
 @app.callback()
@@ -166,9 +169,11 @@ async def _create_admin(username: str, email: str, password: str) -> None:
         await migrate.upgrade_database(settings)
     engine = build_engine(settings)
     passwords = PasswordHasher(settings)
+    sessionmaker = build_sessionmaker(engine)
+    bind_command_jobs(sessionmaker, settings)  # `user.created` is queued for the service
     try:
         await create_admin_account(
-            build_sessionmaker(engine),
+            sessionmaker,
             passwords,
             settings,
             username=username,

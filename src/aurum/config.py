@@ -124,10 +124,8 @@ class Settings(BaseSettings):
     smtp_tls: SmtpTls = SmtpTls.STARTTLS
     smtp_ca_file: str | None = None  # trust this CA bundle (a private CA) for the server
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    mail_queue_size: int = Field(default=1000, ge=1)
     mail_max_attempts: int = Field(default=5, ge=1, le=20)
     mail_retry_base_seconds: float = Field(default=2.0, gt=0, le=600)
-    mail_concurrency: int = Field(default=4, ge=1, le=64)
     public_base_url: str = "http://localhost:8000"  # links in emails start with it
     email_verification_expire_hours: int = Field(default=48, ge=1)
     password_reset_expire_minutes: int = Field(default=30, ge=5, le=24 * 60)
@@ -144,12 +142,24 @@ class Settings(BaseSettings):
     # Token service: how often each instance reloads signing keys (rotations made by
     # `aurum keys rotate` elsewhere) and retires keys whose tokens have all expired.
     key_refresh_seconds: int = Field(default=60, ge=1, le=3600)
+    # Background jobs (docs/jobs.md): every instance runs them; housekeeping runs on one.
+    jobs_poll_seconds: float = Field(default=5, gt=0, le=3600)
+    jobs_lease_seconds: float = Field(default=120, ge=1, le=3600)
+    jobs_concurrency: int = Field(default=4, ge=1, le=64)
+    jobs_retention_days: int = Field(default=7, ge=0, le=3650)  # delivered jobs
+    housekeeping_interval_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
+    housekeeping_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    audit_retention_days: int | None = Field(default=None, ge=1)  # None: keep every event
     # Companies
     company_invitation_expire_days: int = Field(default=7, ge=1, le=90)
 
     # Webhooks
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)  # one attempt, in all
     webhook_secret_grace_hours: int = Field(default=24, ge=0, le=24 * 30)  # after a rotation
+    # Attempts per message; the first retry waits WEBHOOK_RETRY_BASE_SECONDS, each next
+    # one twice as long (with jitter), at most an hour.
+    webhook_max_attempts: int = Field(default=12, ge=1, le=50)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
     # Performance (benchmark): how long a request waits for a pooled database connection
     # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
     database_pool_timeout: float = Field(default=10, gt=0, le=300)

@@ -29,10 +29,13 @@ from aurum.config import Settings, get_settings
 from aurum.db.migrate import upgrade_database
 from aurum.db.session import build_engine, build_read_engine, build_sessionmaker
 from aurum.errors import ERROR_RESPONSES, install_error_handlers
+from aurum.events.queue import bind_job_runner
 from aurum.external_identities.dependencies import SsoTokens
 from aurum.external_identities.router import router as sso_router
+from aurum.job_admin.router import router as jobs_router
+from aurum.job_kinds import job_registry
+from aurum.jobs.runner import JobRunner
 from aurum.keys.rotation import key_maintenance
-from aurum.mail.queue import MailQueue
 from aurum.mail.senders import build_sender
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
@@ -65,7 +68,7 @@ from aurum.webhooks.router import router as webhooks_router
 from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
-MAIL_DRAIN_SECONDS = 10.0  # at shutdown, queued emails get this long to go out
+JOBS_GRACE_SECONDS = 10.0  # at shutdown, running jobs get this long to finish
 
 
 @asynccontextmanager
@@ -87,8 +90,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     rate_limiter = RateLimiter(build_storage(settings, redis), settings.rate_limits)
     http_client = build_http_client(settings) if settings.sso_enabled else None
-    mail = MailQueue(build_sender(settings), settings)
-    mail.start()
+    jobs = JobRunner(
+        sessionmaker, job_registry(sessionmaker, settings, build_sender(settings)), settings
+    )
+    bind_job_runner(sessionmaker, jobs)  # so services that publish events can queue them
     try:
         # Access tokens and ID tokens each sign with their own chain (one if they agree).
         for algorithm in dict.fromkeys(
@@ -119,7 +124,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             redis=redis,
             http_client=http_client,
             sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
-            mail=mail,
+            jobs=jobs,
             rate_limiter=rate_limiter,
         )
         install_authenticators(
@@ -128,10 +133,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_first_admin(sessionmaker, passwords, settings)
         if settings.migrate_on_start:  # embedded SQLite: a fresh file gets the catalogs too
             await load_catalogs(sessionmaker)
+        jobs.start()
         async with key_maintenance(keys, sessionmaker, settings):
             yield
     finally:
-        await mail.close(grace=MAIL_DRAIN_SECONDS)
+        await jobs.close(grace=JOBS_GRACE_SECONDS)
         await passwords.close()
         if http_client is not None:
             await http_client.aclose()
@@ -206,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mfa_router, prefix=API_PREFIX)
     app.include_router(mfa_admin_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(jobs_router, prefix=API_PREFIX)
     app.include_router(discovery_router)
     app.include_router(oauth_clients_router, prefix=API_PREFIX)
     app.include_router(sessions_router, prefix=API_PREFIX)

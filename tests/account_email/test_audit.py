@@ -33,7 +33,7 @@ async def test_verification_and_reset_are_recorded_without_secrets(
         )
         assert response.status_code == 202
     reset = token_of(await inbox.next())
-    await mail_state.mail.drain()
+    await mail_state.jobs.drain()
     confirm = await mail_accounts.client.post(
         f"{API}/password-reset/confirm",
         json={"token": reset, "new_password": NEW_PASSWORD},

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from aurum.app_state import AppState
+from aurum.jobs.housekeeping import HOUSEKEEPING
+from aurum.models.job import Job, JobStatus
 from tests.conftest import Accounts, AppFactory
 from tests.live_server import free_port
 from tests.mail_server import Inbox, body_of, self_signed_certificate, smtp_server, token_of
@@ -17,17 +20,47 @@ from tests.mail_server import Inbox, body_of, self_signed_certificate, smtp_serv
 REGISTER = "/api/v1/users/register"
 
 
+async def only_job(state: AppState) -> Job:
+    async with state.sessionmaker() as db:
+        jobs = list(await db.scalars(select(Job).where(Job.kind != HOUSEKEEPING)))
+    assert len(jobs) == 1
+    return jobs[0]
+
+
 async def test_a_refused_message_is_retried_until_it_is_accepted(
     mail_accounts: Accounts, inbox: Inbox, mail_state: AppState
 ) -> None:
+    """451 twice, then 250: delivered once, every attempt with the same Message-ID."""
     inbox.refuse_next = 2
     await mail_accounts.register("juan")
     message = await inbox.next()
     assert message["To"] == "juan@example.com"
     assert token_of(message)
-    await mail_state.mail.drain()
-    assert mail_state.mail.delivered == 1
-    assert mail_state.mail.failed == 0
+    await mail_state.jobs.drain()
+    assert (mail_state.jobs.completed, mail_state.jobs.dead) == (1, 0)
+    job = await only_job(mail_state)
+    assert (job.status, job.attempts, job.payload) == (JobStatus.DONE, 3, None)
+    assert message["Message-ID"] == f"<{job.id}@aurum.example>"
+    assert [m["Message-ID"] for m in inbox.refused] == [message["Message-ID"]] * 2
+    assert inbox.is_empty()  # once
+
+
+async def test_a_permanent_refusal_is_dead_at_once(
+    mail_accounts: Accounts, inbox: Inbox, mail_state: AppState, caplog: pytest.LogCaptureFixture
+) -> None:
+    """550: no retry; the job is dead, for an operator to see and retry."""
+    inbox.refuse_next = 1
+    inbox.refusal = "550 5.1.1 No such mailbox"
+    with caplog.at_level(logging.WARNING, logger="aurum.jobs.runner"):
+        await mail_accounts.register("juan")
+        await mail_state.jobs.drain()
+    assert (mail_state.jobs.completed, mail_state.jobs.dead) == (0, 1)
+    job = await only_job(mail_state)
+    assert (job.status, job.attempts) == (JobStatus.DEAD, 1)
+    assert job.last_error == "SMTP 550 (SMTPDataError)"
+    assert len(inbox.refused) == 1
+    assert inbox.is_empty()
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
 
 
 async def test_a_message_that_cannot_be_sent_is_reported(
@@ -42,21 +75,20 @@ async def test_a_message_that_cannot_be_sent_is_reported(
     )
     state: AppState = app.state.aurum
     transport = httpx.ASGITransport(app=app)
-    with caplog.at_level(logging.WARNING, logger="aurum.mail.queue"):
+    with caplog.at_level(logging.WARNING, logger="aurum.jobs.runner"):
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await client.post(
                 REGISTER,
                 json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
             )
             assert response.status_code == 201  # the request does not wait for the mail
-            await state.mail.drain()
-    assert state.mail.failed == 1
-    assert state.mail.delivered == 0
+            await state.jobs.drain()
+    assert (state.jobs.completed, state.jobs.dead) == (0, 1)
     retries = [r for r in caplog.records if r.levelno == logging.WARNING]
     failures = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(retries) == 2
     assert len(failures) == 1
-    assert "not delivered after 3 attempts" in failures[0].getMessage()
+    assert "(after 3 attempts)" in failures[0].getMessage()
     # The log names the recipient only partly, and never carries the link.
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "juan@example.com" not in logged
@@ -92,7 +124,7 @@ async def test_the_console_sender_prints_the_message(
             REGISTER,
             json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
         )
-        await state.mail.drain()
+        await state.jobs.drain()
     out = capsys.readouterr().out
     assert "To: juan@example.com" in out
     assert "http://localhost:3000/verify-email?token=" in out
@@ -107,7 +139,7 @@ async def test_the_file_sender_writes_eml_files(make_app: AppFactory, tmp_path: 
             REGISTER,
             json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
         )
-        await state.mail.drain()
+        await state.jobs.drain()
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 1
     assert b"verify-email?token=" in files[0].read_bytes()
@@ -175,6 +207,6 @@ async def test_an_untrusted_certificate_is_refused(make_app: AppFactory, tmp_pat
                 REGISTER,
                 json={"username": "juan", "email": "juan@example.com", "password": "x" * 12},
             )
-            await state.mail.drain()
-        assert state.mail.failed == 1
+            await state.jobs.drain()
+        assert state.jobs.dead == 1
         assert inbox.is_empty()

@@ -74,7 +74,7 @@ async def test_reset_and_resend_answer_alike_for_real_and_missing_accounts(
             lambda _: {"email": "nadie@example.com"},
         )
         assert BOUNDS[0] < probability < BOUNDS[1], (path, probability)
-        await state.mail.drain()
+        await state.jobs.drain()
 
 
 @pytest.mark.slow
@@ -97,4 +97,4 @@ async def test_registration_with_a_taken_email_answers_like_a_new_one(
 
     probability = await compare(accounts.client, REGISTER, taken, new)
     assert BOUNDS[0] < probability < BOUNDS[1], probability
-    await state.mail.drain()
+    await state.jobs.drain()

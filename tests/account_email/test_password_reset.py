@@ -143,7 +143,7 @@ async def test_unknown_and_disabled_accounts_get_the_same_answer_and_no_email(
     assert {r.status_code for r in answers} == {202}
     assert answers[0].json() == answers[1].json() == answers[2].json()
     assert (await inbox.next())["To"] == "juan@example.com"
-    await mail_state.mail.drain()
+    await mail_state.jobs.drain()
     assert inbox.is_empty()
 
 

@@ -90,7 +90,7 @@ async def test_resend_sends_a_new_link_only_when_one_is_needed(
     unknown = await mail_accounts.client.post(REQUEST, json={"email": "nadie@example.com"})
     assert confirmed.status_code == unknown.status_code == 202
     assert confirmed.json() == unknown.json() == resent.json()
-    await mail_state.mail.drain()
+    await mail_state.jobs.drain()
     assert inbox.is_empty()
 
 
@@ -125,7 +125,7 @@ async def test_a_link_is_issued_only_for_an_enabled_unconfirmed_account(
     accounts: Accounts, state: AppState
 ) -> None:
     await accounts.register("juan")
-    await state.mail.drain()  # the sign-up's own link
+    await state.jobs.drain()  # the sign-up's own link
     mailer = AccountMailer(state.sessionmaker, state.settings)
     async with state.sessionmaker() as db:
         juan = await db.scalar(select(User.id).where(User.username == "juan"))

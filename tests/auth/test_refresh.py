@@ -194,7 +194,7 @@ async def test_a_rotation_is_run_by_the_driver_on_postgresql(
     SQLite, all of it does, in the request's transaction)."""
     await accounts.register("juan")
     tokens = await accounts.login("juan")
-    await state.mail.drain()
+    await state.jobs.drain()
     async with statements_sent(state) as sent:
         response = await accounts.client.post(REFRESH, headers=bearer(tokens["refresh_token"]))
     assert response.status_code == 200

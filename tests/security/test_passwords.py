@@ -41,7 +41,7 @@ async def signed_up(state: AppState) -> None:
     """Wait for the sign-up's verification email, which the mail queue prepares in a
     transaction of its own after the response: the tests that count pooled connections
     count only the request they watch."""
-    await state.mail.drain()
+    await state.jobs.drain()
 
 
 async def assert_sign_in_refused(accounts: Accounts, username: str, password: str) -> None:

@@ -172,7 +172,7 @@ async def test_a_sign_up_writes_in_one_statement_of_the_driver_on_postgresql(
     """On SQLite, in the request's transaction through SQLAlchemy."""
     async with statements_sent(state) as sent:
         assert (await client.post(REGISTER, json=body())).status_code == 201
-        await state.mail.drain()  # its email job reads and writes through SQLAlchemy
+        await state.jobs.drain()  # its email job reads and writes through SQLAlchemy
     by_driver = [query for query in sent.by_driver if "INSERT INTO users" in query]
     through_sqlalchemy = [q for q in sent.through_sqlalchemy if "INSERT INTO users" in q]
     if state.engine.dialect.name != "postgresql":

@@ -86,7 +86,7 @@ async def test_the_answer_is_the_same_with_or_without_an_account(
         }
     assert "Si alguna cuenta usa esa dirección" in unknown.text
     # Only the real account got mail: one link per request about it.
-    await mail_accounts.state.mail.drain()
+    await mail_accounts.state.jobs.drain()
     for _ in range(2):
         assert (await inbox.next())["To"] == "juan@example.com"
     assert inbox.is_empty()
@@ -114,7 +114,7 @@ async def test_a_form_without_its_csrf_token_sends_nothing(
         assert refused.status_code == 403
         assert "csrf_failed" in refused.text
         assert_page_headers(refused)
-    await mail_accounts.state.mail.drain()
+    await mail_accounts.state.jobs.drain()
     assert inbox.is_empty()
 
 

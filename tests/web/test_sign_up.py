@@ -128,5 +128,5 @@ async def test_a_form_without_its_csrf_token_creates_nothing(
         assert "csrf_failed" in refused.text
     login = await client.post("/api/v1/token", data={"username": "juan", "password": PASSWORD})
     assert login.status_code == 401
-    await mail_accounts.state.mail.drain()
+    await mail_accounts.state.jobs.drain()
     assert inbox.is_empty()

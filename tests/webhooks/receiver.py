@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -36,6 +37,12 @@ class Receiver:
         """Every body received, each checked with the Standard Webhooks library."""
         webhook = Webhook(secret)
         return [webhook.verify(request.body, request.headers) for request in self.received]
+
+    async def wait_for(self, count: int, within: float = 10) -> None:
+        """Until `count` requests have come (the server's thread appends them)."""
+        async with asyncio.timeout(within):
+            while len(self.received) < count:  # noqa: ASYNC110 - another thread fills it
+                await asyncio.sleep(0.02)
 
     def ids(self) -> list[str]:
         return [request.headers["webhook-id"] for request in self.received]

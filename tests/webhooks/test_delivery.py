@@ -1,130 +1,141 @@
-"""One delivery attempt against a real receiver: signed per Standard Webhooks, logged,
-classified (delivered, retried, dead), in order per endpoint."""
+"""Delivery through the job runner, to a real receiver that checks every signature with
+the Standard Webhooks library: retried, dead, in order per endpoint, delivered once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from aurum.app_state import AppState
-from aurum.webhooks.delivery import Outcome, WebhookDelivery, build_webhook_client, classify
-from aurum.webhooks.signing import SecretBox
+from aurum.webhooks.delivery import Outcome, classify
 from tests.conftest import Accounts, AppFactory
 from tests.webhooks.conftest import WEBHOOKS, Webhooks
 from tests.webhooks.receiver import Receiver, running_receiver
 
+FAST = {"webhook_retry_base_seconds": 0.05, "jobs_poll_seconds": 0.2}
+
+
+class Service:
+    """An app with its own settings, the client that calls it, and its runner."""
+
+    def __init__(self, client: httpx.AsyncClient, state: AppState) -> None:
+        self.client = client
+        self.state = state
+        self.accounts = Accounts(client, state)
+        self.webhooks = Webhooks(client, self.accounts)
+
+    async def award(self, username: str, times: int = 1) -> None:
+        admin = await self.webhooks.admin()
+        for _ in range(times):
+            response = await self.client.post(
+                f"/api/v1/users/{username}/xp",
+                json={"amount": 5, "reason": "a lesson"},
+                headers=admin,
+            )
+            assert response.status_code == 201, response.text
+
+    async def oldest_first(self, webhook_id: str) -> list[dict[str, Any]]:
+        return list(reversed(await self.webhooks.messages(webhook_id, limit=100)))
+
+    async def log(self, webhook_id: str, message_id: str) -> list[tuple[int | None, str]]:
+        detail = await self.webhooks.message(webhook_id, message_id)
+        return [(attempt["status_code"], attempt["outcome"]) for attempt in detail["log"]]
+
+    async def job_statuses(self) -> Counter[str]:
+        async with self.state.sessionmaker() as db:
+            rows = await db.execute(text("SELECT status FROM jobs WHERE kind = 'webhook.delivery'"))
+            return Counter(str(status) for (status,) in rows)
+
+
+Start = Callable[..., AbstractAsyncContextManager[Service]]
+
 
 @pytest.fixture
-def queued() -> list[str]:
-    """The messages a final attempt queued again (parked ones whose turn came)."""
-    return []
+def start(make_app: AppFactory) -> Start:
+    @asynccontextmanager
+    async def started(**settings: Any) -> AsyncIterator[Service]:
+        app = await make_app(**(FAST | settings))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield Service(client, app.state.aurum)
+
+    return started
 
 
-@pytest.fixture
-async def delivery(state: AppState, queued: list[str]) -> AsyncIterator[WebhookDelivery]:
-    settings = state.settings
-    async with build_webhook_client(settings) as http:
-        yield WebhookDelivery(
-            state.sessionmaker,
-            http,
-            SecretBox(settings.secret_key.get_secret_value()),
-            settings.webhook_timeout_seconds,
-            lambda _, message_id: queued.append(message_id),
-        )
+async def test_a_delivery_is_signed_and_logged(start: Start, receiver: Receiver) -> None:
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
 
-
-async def xp_award(client: httpx.AsyncClient, admin: dict[str, str], username: str) -> None:
-    award = {"amount": 5, "reason": "a lesson"}
-    response = await client.post(f"/api/v1/users/{username}/xp", json=award, headers=admin)
-    assert response.status_code == 201, response.text
-
-
-async def pending_ids(webhooks: Webhooks, webhook_id: str) -> list[str]:
-    """Oldest first."""
-    return [m["id"] for m in reversed(await webhooks.messages(webhook_id, status="pending"))]
-
-
-async def test_a_delivery_is_signed_and_logged(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    await accounts.register("ana")
-    await xp_award(client, await webhooks.admin(), "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-
-    assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    [request] = receiver.received
-    assert request.headers["webhook-id"] == message_id
-    assert request.headers["content-type"] == "application/json"
-    [body] = receiver.verified(endpoint["secret"])
-    assert body["type"] == "xp.awarded"
-    assert body["data"]["amount"] == 5
-    with pytest.raises(WebhookVerificationError):
-        Webhook("whsec_" + "A" * 43).verify(request.body, request.headers)
-
-    detail = await webhooks.message(endpoint["id"], message_id)
-    assert (detail["status"], detail["attempts"]) == ("delivered", 1)
-    assert detail["delivered_at"] is not None
-    [attempt] = detail["log"]
-    assert (attempt["status_code"], attempt["outcome"], attempt["error"]) == (
-        204,
-        "delivered",
-        None,
-    )
-    assert attempt["duration_ms"] >= 0
-    assert await delivery.attempt(message_id) is Outcome.SKIPPED  # delivered once
-    assert len(receiver.received) == 1
+        [message] = await service.oldest_first(endpoint["id"])
+        [request] = receiver.received
+        assert request.headers["webhook-id"] == message["id"]
+        assert request.headers["content-type"] == "application/json"
+        [body] = receiver.verified(endpoint["secret"])
+        assert (body["type"], body["data"]["amount"]) == ("xp.awarded", 5)
+        with pytest.raises(WebhookVerificationError):
+            Webhook("whsec_" + "A" * 43).verify(request.body, request.headers)
+        assert message["status"] == "delivered"
+        assert await service.log(endpoint["id"], message["id"]) == [(204, "delivered")]
+        assert await service.job_statuses() == {"done": 1}
 
 
 async def test_a_server_error_is_retried_then_delivered_once(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
+    start: Start, receiver: Receiver
 ) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    await accounts.register("ana")
-    await xp_award(client, await webhooks.admin(), "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-    receiver.answer(500, 200)
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.answer(500, 200)
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
 
-    assert await delivery.attempt(message_id) is Outcome.RETRY
-    assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    assert await delivery.attempt(message_id) is Outcome.SKIPPED
-    assert receiver.ids() == [message_id, message_id]  # the same webhook-id each time
-    log = (await webhooks.message(endpoint["id"], message_id))["log"]
-    assert [(a["status_code"], a["outcome"]) for a in log] == [(500, "retry"), (200, "delivered")]
-    assert log[0]["error"] == "HTTP 500"
+        [message] = await service.oldest_first(endpoint["id"])
+        assert receiver.ids() == [message["id"], message["id"]]  # the same webhook-id
+        assert len(receiver.verified(endpoint["secret"])) == 2
+        log = await service.log(endpoint["id"], message["id"])
+        assert log == [(500, "retry"), (200, "delivered")]
+        assert await service.job_statuses() == {"done": 1}
 
 
-async def test_a_client_error_is_dead_at_once(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    await accounts.register("ana")
-    await xp_award(client, await webhooks.admin(), "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-    receiver.answer(400)
+async def test_a_client_error_is_dead_without_a_retry(start: Start, receiver: Receiver) -> None:
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.answer(400)
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
 
-    assert await delivery.attempt(message_id) is Outcome.DEAD
-    assert await delivery.attempt(message_id) is Outcome.SKIPPED  # no retry
-    assert len(receiver.received) == 1
-    detail = await webhooks.message(endpoint["id"], message_id)
-    assert (detail["status"], [a["outcome"] for a in detail["log"]]) == ("dead", ["dead"])
-    dead = await webhooks.messages(endpoint["id"], status="dead")
-    assert [m["id"] for m in dead] == [message_id]
+        [message] = await service.oldest_first(endpoint["id"])
+        assert len(receiver.received) == 1
+        assert message["status"] == "dead"
+        assert await service.log(endpoint["id"], message["id"]) == [(400, "dead")]
+        assert await service.job_statuses() == {"dead": 1}
+
+
+async def test_the_last_attempt_is_final(start: Start, receiver: Receiver) -> None:
+    async with start(webhook_max_attempts=3) as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.default = 503
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
+
+        [message] = await service.oldest_first(endpoint["id"])
+        assert message["status"] == "dead"
+        log = await service.log(endpoint["id"], message["id"])
+        assert log == [(503, "retry"), (503, "retry"), (503, "dead")]
+        assert await service.job_statuses() == {"dead": 1}
 
 
 def test_which_answers_are_retried() -> None:
@@ -134,180 +145,132 @@ def test_which_answers_are_retried() -> None:
         assert classify(status) is Outcome.RETRY, status
 
 
-async def test_no_answer_and_redirects_are_retried(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    with running_receiver() as gone:
-        down_url = gone.url
-    down = await webhooks.register(down_url, ["xp.awarded"])
-    redirected = await webhooks.register(receiver.url, ["xp.awarded"])
-    receiver.answer(302)
-    await accounts.register("ana")
-    await xp_award(client, await webhooks.admin(), "ana")
-
-    [refused] = await pending_ids(webhooks, down["id"])
-    assert await delivery.attempt(refused) is Outcome.RETRY
-    [attempt] = (await webhooks.message(down["id"], refused))["log"]
-    assert (attempt["status_code"], attempt["outcome"]) == (None, "retry")
-    assert attempt["error"] == "ConnectError"
-
-    [moved] = await pending_ids(webhooks, redirected["id"])
-    assert await delivery.attempt(moved) is Outcome.RETRY
-    assert len(receiver.received) == 1  # the redirect was not followed
-
-
-async def test_messages_go_out_in_order_per_endpoint(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-    queued: list[str],
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    await accounts.register("ana")
-    admin = await webhooks.admin()
-    for _ in range(4):
-        await xp_award(client, admin, "ana")
-    first, second, third, fourth = await pending_ids(webhooks, endpoint["id"])
-    receiver.answer(503, 204, 400)
-
-    assert await delivery.attempt(first) is Outcome.RETRY
-    assert await delivery.attempt(third) is Outcome.WAITING  # parked: not sent, not logged
-    assert await delivery.attempt(second) is Outcome.WAITING
-    assert (await webhooks.message(endpoint["id"], third))["log"] == []
-    assert queued == []
-    assert await delivery.attempt(first) is Outcome.DELIVERED
-    assert queued == [second]  # its turn came
-    assert await delivery.attempt(second) is Outcome.DEAD  # a final answer too
-    assert queued == [second, third]
-    assert await delivery.attempt(third) is Outcome.DELIVERED
-    assert queued == [second, third]  # the fourth was never parked: its own job sends it
-    assert await delivery.attempt(fourth) is Outcome.DELIVERED
-    assert receiver.ids() == [first, first, second, third, fourth]
+async def test_a_backlog_goes_out_in_order_once_the_receiver_is_back(start: Start) -> None:
+    with running_receiver() as first_run:
+        port = int(first_run.url.rsplit(":", 1)[1].split("/")[0])
+        url = first_run.url
+    async with start(webhook_max_attempts=12) as service:
+        endpoint = await service.webhooks.register(url, ["xp.awarded"])
+        other = await service.webhooks.register(url, ["xp.awarded"])
+        await service.accounts.register("ana")
+        await service.award("ana", times=5)  # the receiver is down
+        await asyncio.sleep(1.5)
+        made = [m["id"] for m in await service.oldest_first(endpoint["id"])]
+        assert len(made) == 5
+        with running_receiver(port) as receiver:  # back up
+            await service.state.jobs.drain()
+        delivered = [m for m in receiver.ids() if m in made]
+        assert delivered == made  # in order, none twice
+        assert len(receiver.ids()) == 10  # the other endpoint's five too
+        for message_id in made:
+            log = await service.log(endpoint["id"], message_id)
+            assert [outcome for _, outcome in log].count("delivered") == 1
+        first_log = (await service.webhooks.message(endpoint["id"], made[0]))["log"]
+        assert first_log[0]["status_code"] is None  # refused while down
+        assert first_log[0]["error"] == "ConnectError"
+        assert {m["status"] for m in await service.oldest_first(other["id"])} == {"delivered"}
 
 
-async def test_the_last_try_is_final(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    await accounts.register("ana")
-    await xp_award(client, await webhooks.admin(), "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-    receiver.answer(500)
+async def test_messages_go_out_in_order_per_endpoint(start: Start, receiver: Receiver) -> None:
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.answer(503, 204, 400)
+        await service.accounts.register("ana")
+        await service.award("ana", times=4)
+        await service.state.jobs.drain()
 
-    assert await delivery.attempt(message_id, last=True) is Outcome.DEAD
-    [attempt] = (await webhooks.message(endpoint["id"], message_id))["log"]
-    assert (attempt["status_code"], attempt["outcome"]) == (500, "dead")
-    assert attempt["error"] == "HTTP 500; no attempts left"
+        made = [m["id"] for m in await service.oldest_first(endpoint["id"])]
+        first, second, third, fourth = made
+        assert receiver.ids() == [first, first, second, third, fourth]
+        statuses = [m["status"] for m in await service.oldest_first(endpoint["id"])]
+        assert statuses == ["delivered", "dead", "delivered", "delivered"]
 
 
-async def test_during_a_rotation_both_secrets_sign(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    admin = await webhooks.admin()
-    rotated = await client.post(f"{WEBHOOKS}/{endpoint['id']}/secret", headers=admin)
-    await accounts.register("ana")
-    await xp_award(client, admin, "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
+async def test_during_a_rotation_both_secrets_sign(start: Start, receiver: Receiver) -> None:
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        admin = await service.webhooks.admin()
+        rotated = await service.client.post(f"{WEBHOOKS}/{endpoint['id']}/secret", headers=admin)
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
 
-    assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    assert len(receiver.received[0].headers["webhook-signature"].split(" ")) == 2
-    assert receiver.verified(endpoint["secret"]) == receiver.verified(rotated.json()["secret"])
+        assert len(receiver.received[0].headers["webhook-signature"].split(" ")) == 2
+        assert receiver.verified(endpoint["secret"]) == receiver.verified(rotated.json()["secret"])
 
 
 async def test_without_a_grace_period_only_the_new_secret_signs(
-    make_app_with_no_grace: tuple[httpx.AsyncClient, Webhooks, WebhookDelivery],
-    receiver: Receiver,
+    start: Start, receiver: Receiver
 ) -> None:
-    client, webhooks, delivery = make_app_with_no_grace
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    admin = await webhooks.admin()
-    rotated = (await client.post(f"{WEBHOOKS}/{endpoint['id']}/secret", headers=admin)).json()
-    assert rotated["previous_secret_expires_at"] is None
-    await webhooks.accounts.register("ana")
-    await xp_award(client, admin, "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
+    async with start(webhook_secret_grace_hours=0) as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        admin = await service.webhooks.admin()
+        response = await service.client.post(f"{WEBHOOKS}/{endpoint['id']}/secret", headers=admin)
+        rotated = response.json()
+        assert rotated["previous_secret_expires_at"] is None
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
 
-    assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    receiver.verified(rotated["secret"])
-    with pytest.raises(WebhookVerificationError):
-        receiver.verified(endpoint["secret"])
-
-
-async def test_redelivery_sends_the_same_message_again(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    admin = await webhooks.admin()
-    await accounts.register("ana")
-    await xp_award(client, admin, "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-    redeliver = f"{WEBHOOKS}/{endpoint['id']}/messages/{message_id}/redeliver"
-    pending = await client.post(redeliver, headers=admin)
-    assert (pending.status_code, pending.json()["error"]) == (409, "webhook_message_pending")
-
-    receiver.answer(410)
-    assert await delivery.attempt(message_id) is Outcome.DEAD
-    response = await client.post(redeliver, headers=admin)
-    assert response.status_code == 202
-    assert response.json()["status"] == "pending"
-    assert await delivery.attempt(message_id) is Outcome.DELIVERED
-    assert receiver.ids() == [message_id, message_id]
-    missing = await client.post(
-        f"{WEBHOOKS}/{endpoint['id']}/messages/msg_x/redeliver", headers=admin
-    )
-    assert (missing.status_code, missing.json()["error"]) == (404, "webhook_message_not_found")
+        receiver.verified(rotated["secret"])
+        with pytest.raises(WebhookVerificationError):
+            receiver.verified(endpoint["secret"])
 
 
-async def test_a_disabled_endpoint_gets_nothing(
-    accounts: Accounts,
-    webhooks: Webhooks,
-    receiver: Receiver,
-    delivery: WebhookDelivery,
-    client: httpx.AsyncClient,
-) -> None:
-    endpoint = await webhooks.register(receiver.url, ["xp.awarded"])
-    admin = await webhooks.admin()
-    await accounts.register("ana")
-    await xp_award(client, admin, "ana")
-    [message_id] = await pending_ids(webhooks, endpoint["id"])
-    await client.patch(f"{WEBHOOKS}/{endpoint['id']}", json={"enabled": False}, headers=admin)
+async def test_redelivery_sends_the_same_message_again(start: Start, receiver: Receiver) -> None:
+    async with start() as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        admin = await service.webhooks.admin()
+        receiver.answer(410)
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await service.state.jobs.drain()
+        [message] = await service.oldest_first(endpoint["id"])
+        assert message["status"] == "dead"
 
-    assert await delivery.attempt(message_id) is Outcome.DEAD
-    assert receiver.received == []
-    [attempt] = (await webhooks.message(endpoint["id"], message_id))["log"]
-    assert (attempt["outcome"], attempt["error"]) == ("dead", "endpoint disabled")
+        redeliver = f"{WEBHOOKS}/{endpoint['id']}/messages/{message['id']}/redeliver"
+        response = await service.client.post(redeliver, headers=admin)
+        assert response.status_code == 202
+        await service.state.jobs.drain()
+        assert receiver.ids() == [message["id"], message["id"]]
+        log = await service.log(endpoint["id"], message["id"])
+        assert log == [(410, "dead"), (204, "delivered")]
+        missing = f"{WEBHOOKS}/{endpoint['id']}/messages/msg_x/redeliver"
+        response = await service.client.post(missing, headers=admin)
+        assert (response.status_code, response.json()["error"]) == (
+            404,
+            "webhook_message_not_found",
+        )
 
 
-@pytest.fixture
-async def make_app_with_no_grace(
-    make_app: AppFactory,
-) -> AsyncIterator[tuple[httpx.AsyncClient, Webhooks, WebhookDelivery]]:
-    app = await make_app(webhook_secret_grace_hours=0)
-    state: AppState = app.state.aurum
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-        build_webhook_client(state.settings) as http,
-    ):
-        box = SecretBox(state.settings.secret_key.get_secret_value())
-        delivery = WebhookDelivery(state.sessionmaker, http, box, 5, lambda _, __: None)
-        yield client, Webhooks(client, Accounts(client, state)), delivery
+async def test_a_pending_message_cannot_be_redelivered(start: Start, receiver: Receiver) -> None:
+    async with start(webhook_retry_base_seconds=60) as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.default = 503
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await receiver.wait_for(1)
+        [message] = await service.oldest_first(endpoint["id"])
+        admin = await service.webhooks.admin()
+        redeliver = f"{WEBHOOKS}/{endpoint['id']}/messages/{message['id']}/redeliver"
+        response = await service.client.post(redeliver, headers=admin)
+        assert (response.status_code, response.json()["error"]) == (409, "webhook_message_pending")
+
+
+async def test_a_disabled_endpoint_gets_nothing_more(start: Start, receiver: Receiver) -> None:
+    async with start(webhook_retry_base_seconds=1) as service:
+        endpoint = await service.webhooks.register(receiver.url, ["xp.awarded"])
+        receiver.answer(503)
+        await service.accounts.register("ana")
+        await service.award("ana")
+        await receiver.wait_for(1)
+        admin = await service.webhooks.admin()
+        url = f"{WEBHOOKS}/{endpoint['id']}"
+        await service.client.patch(url, json={"enabled": False}, headers=admin)
+        await service.state.jobs.drain()
+
+        [message] = await service.oldest_first(endpoint["id"])
+        assert len(receiver.received) == 1
+        detail = await service.webhooks.message(endpoint["id"], message["id"])
+        outcomes = [(a["outcome"], a["error"]) for a in detail["log"]]
+        assert outcomes == [("retry", "HTTP 503"), ("dead", "endpoint disabled")]

@@ -1,4 +1,5 @@
-"""Each change publishes its event, in its own transaction, to the endpoints that want it."""
+"""Each change publishes its event, in its own transaction, to the endpoints that want it;
+each event is delivered once, signed, to a real receiver."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from aurum.app_state import AppState
 from tests.companies.conftest import (
     COMPANIES,
     Mailbox,
@@ -20,6 +22,7 @@ from tests.companies.conftest import (
 from tests.conftest import PASSWORD, Accounts, AppFactory
 from tests.mail_server import Inbox
 from tests.webhooks.conftest import Webhooks
+from tests.webhooks.receiver import Receiver, running_receiver
 
 
 @pytest.fixture
@@ -30,20 +33,74 @@ def mailbox(inbox: Inbox) -> Mailbox:
 @pytest.fixture
 async def app(inbox: Inbox, make_app: AppFactory) -> FastAPI:
     """Joining a company takes an emailed invitation: this app sends to the local server."""
-    return await make_app(**mail_settings(inbox))
+    return await make_app(**mail_settings(inbox), webhook_retry_base_seconds=0.05)
 
 
-async def test_every_event_type_reaches_the_endpoints_that_want_it(
+async def test_every_event_type_is_delivered_once_to_the_endpoints_that_want_it(
+    accounts: Accounts,
+    mailbox: Mailbox,
+    webhooks: Webhooks,
+    client: httpx.AsyncClient,
+    receiver: Receiver,
+    state: AppState,
+) -> None:
+    await verified_user(accounts, mailbox, "ana")
+    await verified_user(accounts, mailbox, "beto")
+    everything = await webhooks.register(receiver.url)
+    disabled = await webhooks.register(receiver.url, enabled=False)
+    with running_receiver() as xp_receiver:
+        xp_only = await webhooks.register(xp_receiver.url, ["xp.awarded"])
+        await make_every_change(accounts, mailbox, webhooks, client)
+        await state.jobs.drain()
+    expected = {
+        "user.created": 1,
+        "user.updated": 1,
+        "user.disabled": 1,
+        "user.enabled": 1,
+        "user.deleted": 1,
+        "company.created": 1,
+        "company.member.added": 2,
+        "company.member.role_changed": 1,
+        "company.member.removed": 1,
+        "company.deleted": 1,
+        "xp.awarded": 1,
+        "session.revoked": 1,
+    }
+    bodies = receiver.verified(everything["secret"])
+    assert Counter(body["type"] for body in bodies) == expected
+    assert len(set(receiver.ids())) == len(receiver.ids())  # none twice
+    assert [b["type"] for b in xp_receiver.verified(xp_only["secret"])] == ["xp.awarded"]
+
+    messages = await webhooks.messages(everything["id"], limit=100)
+    assert Counter(message["event_type"] for message in messages) == expected
+    assert {(message["status"], message["attempts"]) for message in messages} == {("delivered", 1)}
+    assert await webhooks.messages(disabled["id"]) == []
+    payloads = {body["type"]: body for body in bodies}
+    carla = payloads["user.deleted"]["data"]["user_id"]
+    assert payloads["user.created"]["data"] == {"user_id": carla}
+    assert payloads["user.updated"]["data"] == {"user_id": carla, "fields": ["full_name"]}
+    company = payloads["company.deleted"]["data"]["company_id"]
+    assert payloads["company.created"]["data"]["company_id"] == company
+    assert payloads["company.member.role_changed"]["data"]["role"] == "editor"
+    assert payloads["company.member.role_changed"]["data"]["previous_role"] == "viewer"
+    assert payloads["xp.awarded"]["data"]["amount"] == 25
+    assert payloads["session.revoked"]["data"]["reason"]
+    for event_type, body in payloads.items():
+        assert body["type"] == event_type
+        assert body["timestamp"].endswith("Z")
+        assert PASSWORD not in json.dumps(body)
+        assert not {"password", "token", "secret"} & {key.lower() for key in body["data"]}
+
+
+async def make_every_change(
     accounts: Accounts, mailbox: Mailbox, webhooks: Webhooks, client: httpx.AsyncClient
 ) -> None:
+    """One change of each kind (two members join: the company's maker and one invited)."""
     admin = await webhooks.admin()
-    ana = await verified_user(accounts, mailbox, "ana")
-    beto = await verified_user(accounts, mailbox, "beto")
-    everything = await webhooks.register("https://all.example.com/")
-    xp_only = await webhooks.register("https://xp.example.com/", ["xp.awarded"])
-    disabled = await webhooks.register("https://off.example.com/", enabled=False)
+    ana = await accounts.headers("ana")
+    beto = await accounts.headers("beto")
 
-    carla = await accounts.register("carla")
+    await accounts.register("carla")
     users = "/api/v1/users"
     for change in ({"full_name": "Carla Ruiz"}, {"disabled": True}, {"disabled": False}):
         response = await client.patch(f"{users}/carla", json=change, headers=admin)
@@ -63,50 +120,12 @@ async def test_every_event_type_reaches_the_endpoints_that_want_it(
     assert (await client.post(f"{users}/ana/xp", json=award, headers=admin)).status_code == 201
     assert (await client.delete(f"{users}/me/sessions", headers=ana)).status_code == 204
 
-    messages = await webhooks.messages(everything["id"], limit=100)
-    assert Counter(message["event_type"] for message in messages) == {
-        "user.created": 1,
-        "user.updated": 1,
-        "user.disabled": 1,
-        "user.enabled": 1,
-        "user.deleted": 1,
-        "company.created": 1,
-        "company.member.added": 2,
-        "company.member.role_changed": 1,
-        "company.member.removed": 1,
-        "company.deleted": 1,
-        "xp.awarded": 1,
-        "session.revoked": 1,
-    }
-    assert {message["status"] for message in messages} == {"pending"}
-    assert len({message["id"] for message in messages}) == len(messages)
-    assert [m["event_type"] for m in await webhooks.messages(xp_only["id"])] == ["xp.awarded"]
-    assert await webhooks.messages(disabled["id"]) == []
-
-    payloads = {
-        message["event_type"]: (await webhooks.message(everything["id"], message["id"]))["payload"]
-        for message in messages
-    }
-    assert payloads["user.created"]["data"] == {"user_id": carla["id"]}
-    assert payloads["user.updated"]["data"] == {"user_id": carla["id"], "fields": ["full_name"]}
-    assert payloads["user.deleted"]["data"] == {"user_id": carla["id"]}
-    assert payloads["company.deleted"]["data"] == {"company_id": company["id"]}
-    assert payloads["company.member.role_changed"]["data"]["role"] == "editor"
-    assert payloads["company.member.role_changed"]["data"]["previous_role"] == "viewer"
-    assert payloads["xp.awarded"]["data"]["amount"] == 25
-    assert payloads["session.revoked"]["data"]["reason"]
-    for event_type, body in payloads.items():
-        assert body["type"] == event_type
-        assert body["timestamp"].endswith("Z")
-        assert PASSWORD not in json.dumps(body)
-        assert not {"password", "token", "secret"} & {key.lower() for key in body["data"]}
-
 
 async def test_a_change_that_fails_publishes_nothing(
-    accounts: Accounts, webhooks: Webhooks, client: httpx.AsyncClient
+    accounts: Accounts, webhooks: Webhooks, client: httpx.AsyncClient, receiver: Receiver
 ) -> None:
     """The event is written in the change's transaction: a refused change leaves none."""
-    endpoint = await webhooks.register("https://all.example.com/", ["user.updated"])
+    endpoint = await webhooks.register(receiver.url, ["user.updated"])
     await accounts.register("dora")
     await accounts.register("eva")
     admin = await webhooks.admin()
@@ -118,14 +137,13 @@ async def test_a_change_that_fails_publishes_nothing(
 
 
 async def test_sign_up_publishes_user_created_on_every_path(
-    accounts: Accounts, webhooks: Webhooks
+    accounts: Accounts, webhooks: Webhooks, receiver: Receiver, state: AppState
 ) -> None:
     """On PostgreSQL a sign-up is one statement unless an endpoint wants `user.created`:
     then it takes the transactional path, so the account and its event commit together."""
     await accounts.register("before")
-    endpoint = await webhooks.register("https://all.example.com/", ["user.created"])
+    endpoint = await webhooks.register(receiver.url, ["user.created"])
     made = await accounts.register("after")
-    messages = await webhooks.messages(endpoint["id"])
-    assert len(messages) == 1
-    body = (await webhooks.message(endpoint["id"], messages[0]["id"]))["payload"]
+    await state.jobs.drain()
+    [body] = receiver.verified(endpoint["secret"])
     assert body["data"] == {"user_id": made["id"]}

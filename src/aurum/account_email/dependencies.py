@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import Depends
 
 from aurum.account_email.service import AccountEmailService
-from aurum.account_mail.mailer import AccountMailer
 from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
@@ -17,22 +16,25 @@ from aurum.users.dependencies import UserServiceDep
 
 
 async def get_account_notices(db: SessionDep, state: AppStateDep) -> AccountNotices:
-    return AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
+    return AccountNotices(db, state.jobs)
 
 
 AccountNoticesDep = Annotated[AccountNotices, Depends(get_account_notices)]
 
 
 async def get_account_email_service(
-    db: SessionDep, state: AppStateDep, users: UserServiceDep, audit: AuditLogDep
+    db: SessionDep,
+    state: AppStateDep,
+    users: UserServiceDep,
+    audit: AuditLogDep,
+    notices: AccountNoticesDep,
 ) -> AccountEmailService:
     return AccountEmailService(
         AccountTokenService(AccountTokenRepository(db)),
         SessionRepository(db),
         users,
         state.passwords,
-        state.mail,
-        AccountMailer(state.sessionmaker, state.settings),
+        notices,
         audit,
     )
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from aurum.account_email.errors import InvalidResetToken, InvalidVerificationToken
-from aurum.account_mail.mailer import AccountMailer
+from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.service import AccountTokenService
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.client_info import ClientInfo
 from aurum.db.base import utcnow
-from aurum.mail.queue import MailQueue
 from aurum.models.account_token import TokenPurpose
 from aurum.security.passwords import PasswordHasher
 from aurum.session_store.repository import SessionRepository
@@ -25,27 +22,25 @@ class AccountEmailService:
         sessions: SessionRepository,
         users: UserService,
         passwords: PasswordHasher,
-        mail: MailQueue,
-        mailer: AccountMailer,
+        notices: AccountNotices,
         audit: AuditLog,
     ) -> None:
         self.tokens = tokens
         self.sessions = sessions
         self.users = users
         self.passwords = passwords
-        self.mail = mail
-        self.mailer = mailer
+        self.notices = notices
         self.audit = audit
 
     def request_password_reset(self, email: str, client: ClientInfo) -> None:
         """Queue a reset link; the lookup happens off the request path (no enumeration).
 
         The job records `password_reset.requested` (with `client`) when it sends a link."""
-        self.mail.submit(partial(self.mailer.password_reset, email, client))
+        self.notices.password_reset_requested(email, client)
 
     def request_verification(self, email: str) -> None:
         """Queue a new verification link for an unconfirmed address, the same way."""
-        self.mail.submit(partial(self.mailer.verification_by_email, email))
+        self.notices.verification_requested(email)
 
     async def confirm_password_reset(self, raw_token: str, new_password: str) -> None:
         """Set a new password; every session ends. The second factor still applies."""

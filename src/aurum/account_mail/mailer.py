@@ -1,4 +1,4 @@
-"""Jobs the mail queue runs: look the account up, issue its token, write the message.
+"""What account mail jobs do: look the account up, issue its token, write the message.
 
 They run in the background, each in its own transaction, so the request that asked for
 them answers at once and in the same time whether or not the account exists.

@@ -30,7 +30,7 @@ async def get_member_service(db: SessionDep) -> MemberService:
 
 async def get_invitation_service(db: SessionDep, state: AppStateDep) -> InvitationService:
     ttl = timedelta(days=state.settings.company_invitation_expire_days)
-    notices = InvitationNotices(db, state.mail, state.settings)
+    notices = InvitationNotices(db, state.jobs)
     return InvitationService(CompanyRepository(db), ttl, notices, state.rate_limiter)
 
 

@@ -1,20 +1,26 @@
-"""The invitation email: its text, in Spanish and English, and its delivery after commit."""
+"""The invitation email: its text, in Spanish and English, and its job.
+
+The invitation's token exists only in the request (the database keeps its digest), so the
+job carries it: in the job's payload, which is encrypted at rest (docs/jobs.md).
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from email.message import EmailMessage
-from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.account_mail.messages import link
 from aurum.config import Settings
-from aurum.db.after_commit import after_commit
+from aurum.jobs.kinds import JobContext, Payload
+from aurum.jobs.runner import JobRunner
+from aurum.mail.delivery import MailDelivery
 from aurum.mail.message import bilingual_message
-from aurum.mail.queue import MailQueue
 from aurum.models.company import Company, CompanyInvitation, CompanyRole
 from aurum.models.user import User
+
+INVITATION_MAIL = "mail.invitation"
 
 ACCEPT_PATH = "/accept-invitation"  # the web app's page, which POSTs the token
 
@@ -27,31 +33,42 @@ ROLE_NAMES: dict[CompanyRole, tuple[str, str]] = {  # (Spanish, English)
 
 
 class InvitationNotices:
-    """Queues the invitation email once the invitation has committed (never if it rolls back)."""
+    """Records the invitation email's job in the invitation's transaction."""
 
-    def __init__(self, db: AsyncSession, mail: MailQueue, settings: Settings) -> None:
+    def __init__(self, db: AsyncSession, jobs: JobRunner) -> None:
         self.db = db
-        self.mail = mail
-        self.settings = settings
+        self.jobs = jobs
 
     def invitation_created(
         self, invitation: CompanyInvitation, company: Company, inviter: User, token: str
     ) -> None:
-        # Built now, from what the request knows; the token exists only in this message
-        # (the database keeps its digest), until the queue hands it to the mail server.
-        message = invitation_message(
-            self.settings,
-            to=invitation.email,
-            company=company,
-            inviter=inviter,
-            role=invitation.role,
-            token=token,
+        fields = invitation_fields(
+            to=invitation.email, company=company, inviter=inviter, role=invitation.role, token=token
         )
-        after_commit(self.db, partial(self.mail.submit, partial(_ready, message)))
+        self.jobs.enqueue(self.db, INVITATION_MAIL, fields)
 
 
-async def _ready(message: EmailMessage) -> EmailMessage:
-    return message
+class InvitationMailJobs:
+    def __init__(self, delivery: MailDelivery) -> None:
+        self.delivery = delivery
+
+    async def run(self, job: JobContext) -> None:
+        await self.delivery.send(job, render_invitation(self.delivery.settings, job.payload))
+
+
+def invitation_fields(
+    *, to: str, company: Company, inviter: User, role: CompanyRole, token: str
+) -> Payload:
+    """What the message says, from what the request knows (names as they were then)."""
+    who = f"{inviter.full_name} ({inviter.username})" if inviter.full_name else inviter.username
+    return {
+        "to": to,
+        "company": company.name,
+        "verified": company.verified,
+        "inviter": who,
+        "role": role.value,
+        "token": token,
+    }
 
 
 def invitation_message(
@@ -63,17 +80,21 @@ def invitation_message(
     role: CompanyRole,
     token: str,
 ) -> EmailMessage:
-    url = link(settings, ACCEPT_PATH, token)
+    fields = invitation_fields(to=to, company=company, inviter=inviter, role=role, token=token)
+    return render_invitation(settings, fields)
+
+
+def render_invitation(settings: Settings, fields: Payload) -> EmailMessage:
+    url = link(settings, ACCEPT_PATH, fields["token"])
     days = settings.company_invitation_expire_days
     days_es, days_en = ("1 día", "1 day") if days == 1 else (f"{days} días", f"{days} days")
-    name = _one_line(company.name)
-    who = _one_line(
-        f"{inviter.full_name} ({inviter.username})" if inviter.full_name else inviter.username
-    )
-    role_es, role_en = ROLE_NAMES[role]
+    name = _one_line(fields["company"])
+    who = _one_line(fields["inviter"])
+    role_es, role_en = ROLE_NAMES[CompanyRole(fields["role"])]
     # Anyone may create a company and name it: say so when Aurum has not checked it.
-    unverified_es = "" if company.verified else " (empresa no verificada por Aurum)"
-    unverified_en = "" if company.verified else " (a company Aurum has not verified)"
+    verified = fields["verified"]
+    unverified_es = "" if verified else " (empresa no verificada por Aurum)"
+    unverified_en = "" if verified else " (a company Aurum has not verified)"
     spanish = (
         f"{who} te invitó a unirte a «{name}»{unverified_es} en Aurum con el rol de "
         f"{role_es}. Para aceptar, abre este enlace e inicia sesión con la cuenta de esta "
@@ -90,7 +111,7 @@ def invitation_message(
     )
     return bilingual_message(
         sender=settings.email_from,
-        to=to,
+        to=fields["to"],
         subject="Invitación a una empresa / Company invitation - Aurum",
         spanish=spanish,
         english=english,

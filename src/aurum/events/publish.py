@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.db.base import utcnow
+from aurum.events.queue import queue_delivery
 from aurum.events.repository import EventRepository
 from aurum.events.types import EventType
 
@@ -51,10 +52,11 @@ async def publish(session: AsyncSession, event_type: EventType, **data: DataValu
         return
     body = payload(event_type, data)
     now = utcnow()
+    ids = [new_message_id() for _ in endpoints]
     await events.add_messages(
         [
             {
-                "id": new_message_id(),
+                "id": message_id,
                 "endpoint_id": endpoint_id,
                 "event_type": str(event_type),
                 "payload": body,
@@ -65,6 +67,8 @@ async def publish(session: AsyncSession, event_type: EventType, **data: DataValu
                 "last_attempt_at": None,
                 "delivered_at": None,
             }
-            for endpoint_id in endpoints
+            for message_id, endpoint_id in zip(ids, endpoints, strict=True)
         ]
     )
+    for message_id in ids:
+        queue_delivery(session, message_id)

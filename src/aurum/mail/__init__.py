@@ -1,1 +1,1 @@
-"""Outgoing email: message building, senders (console, file, SMTP) and the delivery queue."""
+"""Outgoing email: message building, senders (console, file, SMTP), delivery as a job."""

@@ -13,12 +13,18 @@ from typing import Protocol
 import aiosmtplib
 
 from aurum.config import EmailBackend, Environment, Settings, SmtpTls
+from aurum.jobs.kinds import PermanentFailure, TemporaryFailure
 
 logger = logging.getLogger(__name__)
 
-
-class DeliveryError(Exception):
-    """The message was not accepted; the queue retries it."""
+# The server refused this message (its sender, recipient or content), not us: a 5xx answer
+# to these will not change. 5xx to a greeting or to AUTH is a configuration problem, whose
+# messages are retried while an operator fixes it.
+_MESSAGE_REFUSALS = (
+    aiosmtplib.SMTPSenderRefused,
+    aiosmtplib.SMTPRecipientRefused,
+    aiosmtplib.SMTPDataError,
+)
 
 
 class Sender(Protocol):
@@ -75,8 +81,22 @@ class SmtpSender:
                 cert_bundle=settings.smtp_ca_file,
                 timeout=settings.smtp_timeout_seconds,
             )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = sorted({refusal.code for refusal in exc.recipients})
+            raise _failure(codes, f"SMTP {codes} for the recipient") from exc
+        except _MESSAGE_REFUSALS as exc:
+            raise _failure([exc.code], f"SMTP {exc.code} ({type(exc).__name__})") from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise TemporaryFailure(f"SMTP {exc.code} ({type(exc).__name__})") from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise DeliveryError(type(exc).__name__) from exc
+            raise TemporaryFailure(type(exc).__name__) from exc
+
+
+def _failure(codes: list[int], description: str) -> Exception:
+    """5xx is permanent (dead at once); anything else (4xx) is worth another attempt."""
+    if codes and all(500 <= code < 600 for code in codes):
+        return PermanentFailure(description)
+    return TemporaryFailure(description)
 
 
 def build_sender(settings: Settings) -> Sender:

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.account_mail.mailer import AccountMailer
 from aurum.account_mail.notices import AccountNotices
 from aurum.account_tokens.repository import AccountTokenRepository
 from aurum.account_tokens.service import AccountTokenService
@@ -29,7 +28,7 @@ async def get_mfa_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep
         sessions=SessionRepository(db),
         limiter=state.rate_limiter,
         audit=audit,
-        notices=AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings)),
+        notices=AccountNotices(db, state.jobs),
     )
 
 

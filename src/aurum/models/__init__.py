@@ -8,6 +8,7 @@ from aurum.models.browser_session import BrowserSession
 from aurum.models.catalog import City, Province, Region
 from aurum.models.company import Company, CompanyInvitation, CompanyMember
 from aurum.models.external_identity import ExternalIdentity
+from aurum.models.job import Job, JobStatus
 from aurum.models.mfa import RecoveryCode, TotpCredential
 from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.signing_key import SigningKey
@@ -27,6 +28,8 @@ __all__ = [
     "CompanyMember",
     "Consent",
     "ExternalIdentity",
+    "Job",
+    "JobStatus",
     "OAuthClient",
     "Province",
     "RecoveryCode",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, TypeVar
 
 import typer
@@ -21,6 +22,7 @@ from aurum.session_store.repository import SessionRepository
 from aurum.users.repository import UserRepository
 from aurum.users.schemas import AdminUserUpdate, UserRead
 from aurum.users.service import UserService
+from aurum.webhooks.jobs import bind_command_jobs
 
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
@@ -34,7 +36,8 @@ def _run(action: Callable[[UserService], Awaitable[T]]) -> T:
         settings = get_settings()
         passwords = PasswordHasher(settings)  # never started: no command here hashes
         try:
-            async with command_session(settings) as db:
+            prepare = partial(bind_command_jobs, settings=settings)
+            async with command_session(settings, prepare) as db:
                 audit = AuditLog(AuditRepository(db), client=None)  # the operator
                 sessions = SessionRepository(db)
                 users = UserService(UserRepository(db), sessions, passwords, settings, audit)

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aurum.account_mail.mailer import AccountMailer
 from aurum.account_mail.notices import AccountNotices
 from aurum.app_state import AppStateDep
 from aurum.audit.dependencies import AuditLogDep
@@ -15,7 +14,7 @@ from aurum.users.service import UserService
 
 
 async def get_user_service(db: SessionDep, state: AppStateDep, audit: AuditLogDep) -> UserService:
-    notices = AccountNotices(db, state.mail, AccountMailer(state.sessionmaker, state.settings))
+    notices = AccountNotices(db, state.jobs)
     return UserService(
         UserRepository(db),
         SessionRepository(db),

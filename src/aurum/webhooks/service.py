@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.db.base import utcnow
+from aurum.events.queue import queue_delivery
 from aurum.models.user import User
 from aurum.models.webhook import WebhookAttempt, WebhookEndpoint, WebhookMessage
 from aurum.pagination import decode_cursor, encode_cursor
@@ -167,6 +168,7 @@ class WebhookService:
         message.status = "pending"
         message.waiting = False
         await self.webhooks.session.flush()
+        queue_delivery(self.webhooks.session, message.id)
         await self.audit.record(
             AuditEventType.WEBHOOK_MESSAGE_REDELIVERED,
             actor_id=actor.id,

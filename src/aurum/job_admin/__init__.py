@@ -1,0 +1,1 @@
+"""What operators see and do with background jobs: the admin API and `aurum jobs`."""
