@@ -3,7 +3,8 @@
 Two real `aurum serve` processes (their own ports, one database made for this module, one
 Redis prefix) and the suite's OIDC provider. What one instance learns, counts or revokes,
 the other acts on at once; a key rotated by the command line is used and published by
-both; one instance killed with SIGKILL under load loses no acknowledged sign-up.
+both; one instance killed with SIGKILL under load loses no acknowledged sign-up, nor its
+email.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,6 +53,7 @@ HANDOVER_SECONDS = 2
 ME = "/api/v1/users/me"
 OAUTH_TOKEN_LIMIT = 4  # per minute and client address, across both instances
 FREE_FAILURES = 2
+JOBS_LEASE_SECONDS = 5  # a killed instance's claimed emails go to the other after this
 
 
 class Instance:
@@ -162,6 +165,7 @@ def service_env(database_url: str, provider: OidcProvider, workdir: Path) -> dic
         "PASSWORD_HASH_THREADS": "1",
         "EMAIL_BACKEND": "file",
         "EMAIL_FILE_DIR": str(workdir / "mail"),
+        "JOBS_LEASE_SECONDS": str(JOBS_LEASE_SECONDS),
         "KEY_REFRESH_SECONDS": str(KEY_REFRESH_SECONDS),
         "RATE_LIMIT_ENABLED": "true",
         "RATE_LIMITS": json.dumps(
@@ -353,3 +357,21 @@ async def test_an_instance_killed_under_load_loses_no_acknowledged_write(
     finally:
         await connection.close()
     assert {row["username"] for row in rows} == set(created)
+
+    # Every sign-up's email is sent, A's queued and claimed ones too (by B, once their lease
+    # ran out); a message sent twice (A killed between sending and recording it) carries
+    # one Message-ID, which receivers use to drop the copy.
+    wanted = {f"{username}@example.com" for username in created}
+
+    def sent() -> dict[str, set[str]]:
+        ids: dict[str, set[str]] = {}
+        for path in Path(service.env["EMAIL_FILE_DIR"]).glob("*.eml"):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            ids.setdefault(str(message["To"]), set()).add(str(message["Message-ID"]))
+        return ids
+
+    async def all_sent() -> bool:
+        return wanted <= sent().keys()
+
+    await eventually(all_sent, within=JOBS_LEASE_SECONDS + 60, what="every email sent")
+    assert all(len(sent()[address]) == 1 for address in wanted)

@@ -143,6 +143,8 @@ class JobRunner:
                     claimed = await self._claim(free)
             except DATABASE_ERRORS as exc:
                 logger.warning("jobs: cannot reach the database (%s)", type(exc).__name__)
+            except Exception:  # a bug must not stop every later job: logged, loop goes on
+                logger.exception("jobs: claiming failed")
             if claimed:
                 logger.debug("jobs: claimed %d", claimed)
             await self._sleep()  # a finished job, a commit or a retry falling due wakes it
