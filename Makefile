@@ -21,8 +21,9 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
 
+# The console mail backend shows the emails' links here (development only).
 run: $(VENV)/.installed
-	$(BIN)/aurum serve --host $(HOST) --port $(PORT)
+	EMAIL_CONSOLE_LINKS=true $(BIN)/aurum serve --host $(HOST) --port $(PORT)
 
 # Two processes share the tests (most wait on the database, a browser or a server); the
 # timing statistics (marked slow) then run alone, so nothing else competes for the cores.

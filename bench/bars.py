@@ -10,6 +10,7 @@ S7_FLOOR_MS = 10.0
 S4_TARGET = 1000.0
 S9_SHARE = 0.4  # each of sign-ins and reads keeps this much while the other saturates
 S10_FLOWS = 500.0  # complete code flows per second
+S13_KEPT = 0.95  # /users/me with metrics on keeps this share of its rate with them off
 
 
 def _ratio(name: str, value: float | None, base: float | None, target: float, unit: str) -> Bar:
@@ -50,6 +51,15 @@ def judge(report: Report, bound: HashBound) -> None:
     bars.extend(_mixed(report, r3))
     bars.extend(_availability(report, r3))
     bars.extend(_provider(report, rps, r2, r3))
+    bars.append(
+        _ratio(
+            "S13 /users/me with metrics on / off",
+            rps.get("S13b"),
+            rps.get("S13a"),
+            S13_KEPT,
+            "S13a",
+        )
+    )
     bars.append(_listing(report))
     bars.append(_memory(report))
     report.bars = bars

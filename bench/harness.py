@@ -2,7 +2,7 @@
 
 Order: R3 (hashing, in this process); a scratch PostgreSQL database filled with users; R1
 and R2 under the server; then Aurum (`aurum serve`, production settings, one worker per
-core) and the scenarios S1-S12, each driven by wrk from its own process. Ratios are taken
+core) and the scenarios S1-S13, each driven by wrk from its own process. Ratios are taken
 between measurements of this one run.
 """
 

@@ -1,4 +1,4 @@
-"""S1-S12 against Aurum, started the production way: `aurum serve` with one worker per core."""
+"""S1-S13 against Aurum, started the production way: `aurum serve` with one worker per core."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bench import database, loadgen, provider, servers, service
 from bench.loadgen import Measurement
+from bench.metrics_cost import measure_metrics_cost
 from bench.report import Report, Row
 from bench.servers import Server
 
@@ -112,6 +113,7 @@ async def _serve_and_measure(
         s2 = await running.measure(options.load("get.lua", target.url, *target.me()))
         report.rows.append(Row("S2" + suffix, f"GET /api/v1/users/me ({server})", s2))
         if main:
+            await measure_metrics_cost(target, command, env, report)
             await _writes(target, report)
             await _introspection(target, report)
             await _mixed(target, s2, report)

@@ -30,6 +30,9 @@ def service_env(dsn: str, secret_key: str) -> dict[str, str]:
         "AUTO_MIGRATE": "false",
         "RATE_LIMIT_ENABLED": "false",  # the account-security feature's switch for benchmarks
         "REDIS_URL": "",
+        # Production refuses the console backend; the benchmark sends no email it reads.
+        "EMAIL_BACKEND": "file",
+        "EMAIL_FILE_DIR": str(ROOT / "bench" / "results" / "mail"),
     }
 
 

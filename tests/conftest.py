@@ -228,5 +228,13 @@ def backend(database_url: str) -> str:
 @pytest.fixture(autouse=True)
 def _no_dotenv(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in tests come from the fixtures, never from the developer's shell."""
-    for name in ("DATABASE_URL", "SECRET_KEY", "ENVIRONMENT", "REDIS_URL", "SSO_ISSUER"):
+    for name in (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "ENVIRONMENT",
+        "REDIS_URL",
+        "SSO_ISSUER",
+        "METRICS_PORT",
+        "METRICS_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.conftest import Accounts
+from tests.error_bodies import error_body
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,7 @@ async def test_a_body_over_a_mebibyte_is_refused_unread(accounts: Accounts) -> N
         "/api/v1/users/register", content=big, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 413
-    assert response.json() == {
+    assert error_body(response) == {
         "error": "payload_too_large",
         "message": "The request body is too large.",
     }

@@ -137,6 +137,7 @@ def test_production_settings_with_a_real_secret() -> None:
         secret_key="x" * 40,
         issuer=ISSUER,
         public_base_url=PUBLIC_BASE_URL,
+        smtp_host="smtp.example.org",
     )
     assert settings.environment == "production"
     assert not settings.migrate_on_start or settings.is_sqlite
@@ -232,3 +233,28 @@ def test_every_failure_is_one_line(
     assert result.stderr.count("\n") == 1, result.stderr
     assert says in result.stderr
     assert result.stderr.startswith(("error: ", "configuration error: "))
+
+
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": "a-production-secret-of-at-least-32-characters",
+    "ISSUER": ISSUER,
+    "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+}
+
+
+def test_production_refuses_to_serve_with_the_console_mail_backend(tmp_path: Path) -> None:
+    # It would print usable password-reset and verification links to the logs.
+    result = aurum(tmp_path, "serve", EMAIL_BACKEND="console", SMTP_HOST="", **PRODUCTION)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "configuration error: Value error, EMAIL_BACKEND is console, which production "
+        "refuses: set SMTP_HOST (or EMAIL_BACKEND=file)\n"
+    )
+    # Unset, with no SMTP server, the backend would be the console: refused too.
+    assert aurum(tmp_path, "serve", SMTP_HOST="", **PRODUCTION).returncode == 2
+
+
+def test_development_keeps_the_console_mail_backend() -> None:
+    settings = Settings(_env_file=None, environment="development")
+    assert settings.mail_backend == "console"

@@ -53,6 +53,7 @@ def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:
         "PORT": str(port),
         "WORKERS": "1",
         "ENVIRONMENT": "production",
+        "EMAIL_BACKEND": "file",  # production refuses the console backend
         "SECRET_KEY": "a-production-secret-of-at-least-32-characters",
         "ISSUER": f"http://127.0.0.1:{port}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -79,3 +80,30 @@ def test_entrypoint_waits_migrates_and_serves(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_compose_requires_a_database_password() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    services = load("docker-compose.yml")["services"]
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert "${POSTGRES_PASSWORD:?" in services["api"]["environment"]["DATABASE_URL"]
+    assert "POSTGRES_PASSWORD:-" not in text  # no silent default anywhere
+
+
+def test_compose_sends_mail_through_smtp_and_believes_no_proxy_by_default() -> None:
+    api = load("docker-compose.yml")["services"]["api"]["environment"]
+    assert api["SMTP_HOST"] == "${SMTP_HOST:-}"  # unset: production refuses to start
+    assert "EMAIL_BACKEND" not in api
+    assert api["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-}"
+
+
+def test_dev_compose_delivers_mail_to_a_local_catcher() -> None:
+    services = load("docker-compose.dev.yml")["services"]
+    api = services["api"]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:")
+    assert api["environment"]["SMTP_HOST"] == "mailpit"
+    assert api["environment"]["SMTP_PORT"] == "1025"  # Mailpit's SMTP port
+    assert api["environment"]["SMTP_TLS"] == "none"
+    assert "mailpit" in api["depends_on"]
+    # Its web interface only on this machine.
+    assert services["mailpit"]["ports"] == ["127.0.0.1:8025:8025"]

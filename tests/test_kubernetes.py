@@ -132,3 +132,32 @@ def test_configuration_names_only_real_settings() -> None:
             found["ConfigMap"]["metadata"]["name"],
             found["Secret"]["metadata"]["name"],
         }
+
+
+def test_prometheus_finds_each_pods_metrics_port() -> None:
+    found = manifests()
+    config = found["ConfigMap"]["data"]
+    pod = found["Deployment"]["spec"]["template"]
+    ports = {port["name"]: port["containerPort"] for port in pod["spec"]["containers"][0]["ports"]}
+    assert ports["metrics"] == int(config["METRICS_PORT"]) != ports["http"]
+    assert config["METRICS_HOST"] == "0.0.0.0"  # noqa: S104 - the scraper is on another pod
+    annotations = pod["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == config["METRICS_PORT"]
+    service_ports = {port["name"]: port["targetPort"] for port in found["Service"]["spec"]["ports"]}
+    assert service_ports["metrics"] == "metrics"
+    # Settings(...) accepts the ConfigMap's values as they are written.
+    Settings(
+        _env_file=None, metrics_port=config["METRICS_PORT"], metrics_host=config["METRICS_HOST"]
+    )
+
+
+def test_the_configuration_is_one_production_accepts() -> None:
+    found = manifests()
+    values = found["ConfigMap"]["data"] | found["Secret"]["stringData"]
+    values = {k.lower(): v for k, v in values.items() if k not in COMMAND_VARIABLES}
+    values["secret_key"] = "x" * 40  # the example's placeholder is refused on purpose
+    settings = Settings(_env_file=None, **values)
+    assert settings.mail_backend == "smtp"  # production refuses the console backend
+    assert settings.forwarded_allow_ips  # the Ingress controller's address is believed
+    assert settings.log_renderer == "json"

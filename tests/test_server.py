@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -31,10 +29,13 @@ from aurum.server import (
 )
 from tests.conftest import PASSWORD, Accounts
 from tests.live_server import free_port
+from tests.serve import aurum_serve, serve_environment, serving
 
 
-async def _session_ip(app: FastAPI, client_host: str, forwarded_for: str) -> str | None:
-    transport = httpx.ASGITransport(app=behind_proxy(app), client=(client_host, 5000))
+async def _session_ip(
+    app: FastAPI, client_host: str, forwarded_for: str, trusted: list[str]
+) -> str | None:
+    transport = httpx.ASGITransport(app=behind_proxy(app, trusted), client=(client_host, 5000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.post(
             "/api/v1/token",
@@ -50,13 +51,20 @@ async def _session_ip(app: FastAPI, client_host: str, forwarded_for: str) -> str
 
 
 @pytest.mark.parametrize(
-    ("client_host", "expected"), [("127.0.0.1", "198.51.100.4"), ("203.0.113.7", "203.0.113.7")]
+    ("client_host", "trusted", "expected"),
+    [
+        ("10.0.0.5", ["10.0.0.5"], "198.51.100.4"),
+        ("10.0.0.5", ["10.0.0.0/8"], "198.51.100.4"),
+        ("203.0.113.7", ["10.0.0.5"], "203.0.113.7"),
+        # Nothing listed (the default): not even a local hop is believed.
+        ("127.0.0.1", [], "127.0.0.1"),
+    ],
 )
-async def test_forwarded_for_is_believed_only_from_a_local_proxy(
-    app: FastAPI, accounts: Accounts, client_host: str, expected: str
+async def test_forwarded_for_is_believed_only_from_listed_proxies(
+    app: FastAPI, accounts: Accounts, client_host: str, trusted: list[str], expected: str
 ) -> None:
     await accounts.register("juan")
-    assert await _session_ip(app, client_host, "198.51.100.4") == expected
+    assert await _session_ip(app, client_host, "198.51.100.4", trusted) == expected
 
 
 @pytest.fixture
@@ -140,52 +148,6 @@ def test_production_does_not_guess_the_address(environment: dict[str, str]) -> N
     environment["SECRET_KEY"] = "a-production-secret-of-at-least-32-characters"
     with pytest.raises(ValueError, match="ISSUER and PUBLIC_BASE_URL must be set"):
         follow_served_address("127.0.0.1", 8011)
-
-
-def serve_environment(tmp_path: Path) -> dict[str, str]:
-    """The developer's environment, less what would configure the service."""
-    configured = re.compile(
-        r"ENVIRONMENT|ISSUER|PUBLIC_BASE_URL|DATABASE_URL|REDIS_URL|EMAIL_.*|SMTP_.*"
-    )
-    return {
-        **{name: value for name, value in os.environ.items() if not configured.fullmatch(name)},
-        "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
-        "ARGON2_MEMORY_COST": "1024",
-        "ARGON2_TIME_COST": "1",
-        "EMAIL_BACKEND": "console",
-    }
-
-
-def serving(process: subprocess.Popen[bytes], port: int, *, within: float) -> bool:
-    """Whether the server answers `/health` before it exits or `within` seconds pass."""
-    deadline = time.monotonic() + within
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success:
-                return True
-        except httpx.TransportError:
-            time.sleep(0.1)  # not listening yet
-    return False
-
-
-@contextmanager
-def aurum_serve(tmp_path: Path, port: int) -> Iterator[Path]:
-    """`aurum serve --port PORT` in a process of its own; yields the file of its stdout."""
-    stdout = tmp_path / "stdout"
-    with stdout.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own entry point
-            [sys.executable, "-m", "aurum", "serve", "--port", str(port), "--no-access-log"],
-            env=serve_environment(tmp_path),
-            cwd=tmp_path,
-            stdout=output,
-            stderr=subprocess.DEVNULL,
-        )
-    try:
-        assert serving(process, port, within=30), "the server did not start"
-        yield stdout
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_aurum_serve_names_its_port_in_discovery_and_email_links(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from aurum.main import telemetry
 from tests.conftest import AppFactory
+from tests.error_bodies import error_body
 
 
 async def test_root_reports_online(client: httpx.AsyncClient) -> None:
@@ -85,7 +86,7 @@ async def test_the_schema_documents_the_error_shape(client: httpx.AsyncClient) -
 async def test_unknown_route_uses_the_error_shape(client: httpx.AsyncClient) -> None:
     response = await client.get("/nope")
     assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "message": "The resource was not found."}
+    assert error_body(response) == {"error": "not_found", "message": "The resource was not found."}
 
 
 async def test_errors_speak_spanish_when_asked(client: httpx.AsyncClient) -> None:

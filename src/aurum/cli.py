@@ -22,9 +22,10 @@ from aurum.db import migrate
 from aurum.db.session import build_engine, build_sessionmaker
 from aurum.job_admin.cli import jobs_app
 from aurum.keys.cli import keys_app
+from aurum.logs.setup import configure_logging
 from aurum.oauth.clients_cli import clients_app
 from aurum.security.passwords import PasswordHasher
-from aurum.server import CannotListen, ServerKind, check_address
+from aurum.server import CannotListen, ServerKind, check_addresses
 from aurum.server import run as run_server
 from aurum.users.cli import users_app
 from aurum.webhooks.jobs import bind_command_jobs
@@ -95,11 +96,12 @@ def serve(
     In development, ISSUER and PUBLIC_BASE_URL default to the address served.
     """
     try:
-        check_address(host, port)
+        check_addresses(host, port)
     except CannotListen as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     settings = get_settings()
+    configure_logging(settings)
     if settings.migrate_on_start:
         # Once here, before any worker starts, so workers never race on the schema.
         asyncio.run(migrate.upgrade_database(settings))

@@ -25,6 +25,11 @@ class SmtpTls(StrEnum):
     NONE = "none"  # plain text: only for a relay on the same host or a test server
 
 
+class LogFormat(StrEnum):
+    JSON = "json"  # one JSON object a line (production)
+    CONSOLE = "console"  # readable lines (development)
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -50,6 +55,10 @@ def _comma_separated(value: object) -> object:
     return value
 
 
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
 CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
 
 
@@ -71,10 +80,18 @@ class Settings(BaseSettings):
     refresh_token_idle_days: int = Field(default=7, ge=1)
     # A browser session (signed in at Aurum's own pages) ends this long after the sign-in.
     browser_session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # Each algorithm has its own chain of keys, rotated on its own.
-    signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|ES256)$")
+    # Each algorithm has its own chain of keys, rotated on its own. `EdDSA` and `Ed25519`
+    # (RFC 9864's name) are the same signature; verifiers on PyJWT only know `EdDSA`.
+    signing_algorithm: str = Field(default="EdDSA", pattern="^(EdDSA|Ed25519|ES256)$")
     # OpenID Connect Core §15.1 makes RS256 the one every relying party accepts.
-    id_token_signing_algorithm: str = Field(default="RS256", pattern="^(RS256|ES256|EdDSA)$")
+    id_token_signing_algorithm: str = Field(
+        default="RS256", pattern="^(RS256|ES256|Ed25519|EdDSA)$"
+    )
+    # RFC 9068 §2.2: every access token names a client; sign-ins at /api/v1/token (the
+    # legacy password path of first-party scripts) name this built-in one.
+    first_party_client_id: str = Field(default="aurum", min_length=1, max_length=64)
+    # The legacy password grant: /api/v1/token, /api/v1/token/mfa and grant_type=password.
+    password_grant_enabled: bool = True
 
     # Passwords (Argon2id; OWASP: m=19 MiB, t=2, p=1)
     argon2_memory_cost: int = Field(default=19456, ge=1024)
@@ -87,6 +104,18 @@ class Settings(BaseSettings):
     # HTTP
     cors_origins: Annotated[list[str], NoDecode] = []
     auto_migrate: bool | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, `*` for
+    # any); none by default: the client is the connection's peer.
+    forwarded_allow_ips: CommaSeparated = []
+    # A request whose header block is larger gets 431 before the rest is read.
+    max_request_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+
+    # Logs
+    log_format: LogFormat | None = None  # default: json in production, console elsewhere
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = (
+        "INFO"
+    )
+    access_log: bool = True  # one line per request (`aurum serve --no-access-log`: off)
 
     # First administrator, created on start when both are set and the user is missing.
     first_admin_username: str | None = None
@@ -116,6 +145,8 @@ class Settings(BaseSettings):
     # Email, verification, password reset and second factor (account security)
     email_backend: EmailBackend | None = None  # default: smtp when SMTP_HOST is set
     email_file_dir: str = "mail"
+    # The console backend hides links (they carry tokens); true shows them, in development.
+    email_console_links: bool = False
     email_from: str = "Aurum <no-reply@localhost>"
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -163,6 +194,12 @@ class Settings(BaseSettings):
     # Performance (benchmark): how long a request waits for a pooled database connection
     # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
     database_pool_timeout: float = Field(default=10, gt=0, le=300)
+    # Metrics (Prometheus, docs/operations/metrics.md): off unless one of these is set.
+    # METRICS_PORT: `aurum serve` answers scrapes on a port of their own, on METRICS_HOST.
+    # METRICS_TOKEN: /metrics on the service's own port, for `Authorization: Bearer` it.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
 
     @model_validator(mode="before")
     @classmethod
@@ -185,6 +222,16 @@ class Settings(BaseSettings):
                 data["smtp_tls"] = SmtpTls.NONE
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_smtp_credentials(cls, data: object) -> object:
+        # Compose passes `SMTP_USER=` when none is given: no credentials, not an empty login.
+        if isinstance(data, dict):
+            for name in ("smtp_user", "smtp_password"):
+                if data.get(name) == "":
+                    data[name] = None
+        return data
+
     @model_validator(mode="after")
     def _check_production(self) -> Self:
         if self.environment is Environment.PRODUCTION:
@@ -200,6 +247,13 @@ class Settings(BaseSettings):
             ]
             if unset:
                 msg = f"{' and '.join(unset)} must be set to the service's public URL"
+                raise ValueError(msg)
+            # The console backend would print usable sign-in links to the logs.
+            if self.mail_backend is EmailBackend.CONSOLE:
+                msg = (
+                    "EMAIL_BACKEND is console, which production refuses: "
+                    "set SMTP_HOST (or EMAIL_BACKEND=file)"
+                )
                 raise ValueError(msg)
         return self
 
@@ -227,6 +281,10 @@ class Settings(BaseSettings):
         return self.environment is Environment.PRODUCTION or self.issuer.startswith("https://")
 
     @property
+    def metrics_enabled(self) -> bool:
+        return self.metrics_port is not None or self.metrics_token is not None
+
+    @property
     def sso_enabled(self) -> bool:
         return bool(self.sso_issuer)
 
@@ -235,6 +293,12 @@ class Settings(BaseSettings):
         if self.email_backend is not None:
             return self.email_backend
         return EmailBackend.SMTP if self.smtp_host else EmailBackend.CONSOLE
+
+    @property
+    def log_renderer(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.environment is Environment.PRODUCTION else LogFormat.CONSOLE
 
     @property
     def async_database_url(self) -> str:

@@ -1,8 +1,9 @@
 """One error family, one JSON shape, one set of handlers.
 
-Every error response is ``{"error": <stable code>, "message": <text for people>}``, with
-``details`` for malformed input. The code never changes with the language; the message is
-English, or Spanish when the request prefers it (``Accept-Language: es``).
+Every error response is ``{"error": <stable code>, "message": <text for people>,
+"request_id": <the request's id>}``, with ``details`` for malformed input. The code never
+changes with the language; the message is English, or Spanish when the request prefers it
+(``Accept-Language: es``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aurum.logs.access import REQUEST_ID_HEADER
+from aurum.logs.context import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +128,9 @@ class ErrorResponse(BaseModel):
     details: list[ErrorDetail] | None = Field(
         default=None, description="Malformed input (422 `validation_error`): what and where."
     )
+    request_id: str | None = Field(
+        default=None, description="The request's id (also the `X-Request-ID` header)."
+    )
 
 
 # Documented on every operation: client errors (401, 403, 404, 409, 422, 429...) and a
@@ -153,11 +160,24 @@ def request_language(request: Request) -> str:
     return best
 
 
-def _render(request: Request, error: AppError) -> JSONResponse:
+def _error_response(
+    body: dict[str, Any], status_code: int, headers: Mapping[str, str] | None
+) -> JSONResponse:
+    """The body and headers with the request's id, to quote when reporting a problem."""
+    request_id = current_request_id()
+    if request_id is None:
+        return JSONResponse(body, status_code=status_code, headers=headers)
+    body["request_id"] = request_id
     return JSONResponse(
-        error.body(request_language(request)),
-        status_code=error.status_code,
-        headers=error.response_headers(),
+        body,
+        status_code=status_code,
+        headers={**(headers or {}), REQUEST_ID_HEADER: request_id},
+    )
+
+
+def _render(request: Request, error: AppError) -> JSONResponse:
+    return _error_response(
+        error.body(request_language(request)), error.status_code, error.response_headers()
     )
 
 
@@ -177,7 +197,7 @@ def http_error_response(
     """The error shape for the HTTP errors of the framework (404, 405, 413, 415...)."""
     code, en, es = _HTTP_CODES.get(status_code, ("http_error", detail, detail))
     text = es if request_language(request) == "es" else en
-    return JSONResponse({"error": code, "message": text}, status_code=status_code, headers=headers)
+    return _error_response({"error": code, "message": text}, status_code, headers)
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

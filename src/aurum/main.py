@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum import __version__
 from aurum.account_email.router import router as account_email_router
@@ -36,16 +37,22 @@ from aurum.job_admin.router import router as jobs_router
 from aurum.job_kinds import job_registry
 from aurum.jobs.runner import JobRunner
 from aurum.keys.rotation import key_maintenance
+from aurum.logs.access import REQUEST_ID_HEADER, RequestLogging
+from aurum.logs.setup import configure_logging
 from aurum.mail.senders import build_sender
+from aurum.metrics.requests import RequestMetrics
+from aurum.metrics.router import router as metrics_router
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
 from aurum.oauth.authorize_router import router as authorize_router
 from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.consents_router import router as consents_router
+from aurum.oauth.cors import OpenEndpointsCors
 from aurum.oauth.discovery import router as discovery_router
 from aurum.oauth.logout_router import router as logout_router
 from aurum.oauth.principal import ClientTokens
+from aurum.oauth.repository import ClientRepository
 from aurum.oauth.router import router as oauth_router
 from aurum.oauth.router import seed_router as oauth_seed_router
 from aurum.oauth.userinfo import router as userinfo_router
@@ -79,7 +86,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = build_engine(settings)
     read_engine = build_read_engine(settings)
     sessionmaker = build_sessionmaker(engine)
-    keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value())
+    read_sessionmaker = build_sessionmaker(read_engine)
+    keys = KeyStore(sessionmaker, settings.secret_key.get_secret_value(), reads=read_sessionmaker)
     passwords = PasswordHasher(settings)
     redis = (
         # A Redis that stops answering fails requests quickly (503) instead of hanging
@@ -95,17 +103,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     bind_job_runner(sessionmaker, jobs)  # so services that publish events can queue them
     try:
-        # Access tokens and ID tokens each sign with their own chain (one if they agree).
-        for algorithm in dict.fromkeys(
-            (settings.signing_algorithm, settings.id_token_signing_algorithm)
-        ):
+        for algorithm in await signing_chains(settings, sessionmaker):
             await keys.ensure_signing_key(algorithm)
         state = app.state.aurum = AppState(
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
             read_engine=read_engine,
-            read_sessionmaker=build_sessionmaker(read_engine),
+            read_sessionmaker=read_sessionmaker,
             keys=keys,
             access_tokens=AccessTokenCodec(
                 keys,
@@ -113,6 +118,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 issuer=settings.issuer,
                 audience=settings.token_audience,
                 ttl=timedelta(minutes=settings.access_token_expire_minutes),
+                first_party_client_id=settings.first_party_client_id,
             ),
             id_tokens=IdTokens(
                 keys,
@@ -147,6 +153,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await engine.dispose()
 
 
+async def signing_chains(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> list[str]:
+    """Access tokens and ID tokens each sign with their own chain (one if they agree), and
+    so does each ID-token algorithm a client chose (registering it started its chain)."""
+    async with sessionmaker() as db:
+        chosen = await ClientRepository(db).id_token_algorithms()
+    return list(
+        dict.fromkeys((settings.signing_algorithm, settings.id_token_signing_algorithm, *chosen))
+    )
+
+
 def authenticators(state: AppState) -> list[Authenticator]:
     """Who a bearer token may stand for, asked in this order."""
     chain: list[Authenticator] = [
@@ -175,6 +193,7 @@ def telemetry() -> TelemetryConfig | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
     app = FastAPI(
         title="Aurum Identity",
         version=__version__,
@@ -196,9 +215,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
-            expose_headers=["X-Next-Cursor", "Link", "Retry-After"],
+            expose_headers=["X-Next-Cursor", "Link", "Retry-After", REQUEST_ID_HEADER],
         )
+    # Outside the operator's CORS: browser apps call these endpoints from any origin.
+    app.add_middleware(OpenEndpointsCors)
+    if settings.metrics_enabled:
+        app.add_middleware(RequestMetrics)  # it times every layer inside the request log
+    app.add_middleware(
+        RequestLogging, access_log=settings.access_log
+    )  # outermost: every other layer sees the request id
     app.include_router(system_router)
+    if settings.metrics_token is not None:
+        app.include_router(metrics_router)
     # Routes are matched in order: the ones every app calls most often come first.
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)

@@ -17,8 +17,8 @@ from enum import StrEnum
 from starlette.types import ASGIApp
 
 from aurum.config import Environment, get_settings
+from aurum.metrics.processes import multiprocess_metrics
 
-TRUSTED_PROXIES = "127.0.0.1,::1"  # X-Forwarded-For is believed only from these (as Uvicorn)
 # Container allocations (net of frees) between two young-generation collections. Python's
 # default, 700, is less than what a few dozen requests in flight hold at once.
 GC_YOUNG_THRESHOLD = 10_000
@@ -27,6 +27,7 @@ GC_YOUNG_THRESHOLD = 10_000
 # throttled (a Kubernetes CPU limit) or the machine is busy: measured on a busy 2-core
 # machine, every worker of `--workers 2` was killed before it could start, again and again.
 WORKER_HEALTHCHECK_SECONDS = 60
+GRANIAN_MIN_BUFFER = 8192  # the smallest read buffer Granian accepts
 
 
 class ServerKind(StrEnum):
@@ -71,6 +72,18 @@ def check_address(host: str, port: int) -> None:
                 raise CannotListen(msg) from exc
 
 
+def check_addresses(host: str, port: int) -> None:
+    """The service's address and, with METRICS_PORT set, the metrics port's."""
+    check_address(host, port)
+    settings = get_settings()
+    if settings.metrics_port is None:
+        return
+    if settings.metrics_port == port:
+        msg = f"METRICS_PORT is the port served, {port}"
+        raise CannotListen(msg)
+    check_address(settings.metrics_host, settings.metrics_port)
+
+
 def follow_served_address(host: str, port: int) -> None:
     """In development, an unset ISSUER and PUBLIC_BASE_URL are the address served.
 
@@ -89,11 +102,14 @@ def follow_served_address(host: str, port: int) -> None:
     get_settings.cache_clear()
 
 
-def behind_proxy(app: ASGIApp) -> ASGIApp:
-    """Believe X-Forwarded-For/-Proto from local proxies only (Granian leaves it to apps)."""
+def behind_proxy(app: ASGIApp, trusted: list[str]) -> ASGIApp:
+    """Believe X-Forwarded-For/-Proto from the listed proxies only (Granian leaves it to
+    apps); with none listed, the client is always the connection's peer."""
+    if not trusted:
+        return app
     from granian.utils.proxies import wrap_asgi_with_proxy_headers  # noqa: PLC0415
 
-    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(app, trusted_hosts=TRUSTED_PROXIES)
+    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(app, trusted_hosts=trusted)
     return wrapped
 
 
@@ -108,7 +124,7 @@ def served_app() -> ASGIApp:
 
 def proxied_app() -> ASGIApp:
     """What each Granian worker serves."""
-    return behind_proxy(served_app())
+    return behind_proxy(served_app(), get_settings().forwarded_allow_ips)
 
 
 def settle_garbage_collector() -> None:
@@ -145,16 +161,23 @@ def run(
 ) -> None:
     follow_served_address(host, port)
     share_hashing_threads(1 if reload else workers)
-    if kind is ServerKind.GRANIAN and not reload:
-        _granian(host=host, port=port, workers=workers, access_log=access_log)
-    else:
-        _uvicorn(host=host, port=port, workers=workers, reload=reload, access_log=access_log)
+    if not access_log:
+        os.environ["ACCESS_LOG"] = "false"  # read by every worker's app factory
+        get_settings.cache_clear()
+    with multiprocess_metrics(get_settings()):
+        if kind is ServerKind.GRANIAN and not reload:
+            _granian(host=host, port=port, workers=workers)
+        else:
+            _uvicorn(host=host, port=port, workers=workers, reload=reload)
 
 
-def _granian(*, host: str, port: int, workers: int, access_log: bool) -> None:
+def _granian(*, host: str, port: int, workers: int) -> None:
     from granian import Granian  # noqa: PLC0415 - only when chosen
     from granian.constants import Interfaces, Loops  # noqa: PLC0415
+    from granian.http import HTTP1Settings  # noqa: PLC0415
+    from granian.log import LogLevels  # noqa: PLC0415
 
+    settings = get_settings()
     Granian(
         "aurum.server:proxied_app",
         factory=True,
@@ -164,12 +187,25 @@ def _granian(*, host: str, port: int, workers: int, access_log: bool) -> None:
         interface=Interfaces.ASGI,
         loop=Loops.uvloop,
         websockets=False,
-        log_access=access_log,
+        # A header block must fit in the read buffer; past it Granian answers 431.
+        http1_settings=HTTP1Settings(
+            max_buffer_size=max(GRANIAN_MIN_BUFFER, settings.max_request_header_bytes)
+        ),
+        # Granian's records go to the root logger's formatter (aurum.logs.setup);
+        # RequestLogging writes the access lines.
+        log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig={"loggers": {"_granian": {"propagate": True}}},
+        log_access=False,
     ).serve()
 
 
-def _uvicorn(*, host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
+def _uvicorn(*, host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn  # noqa: PLC0415 - only when chosen
+
+    from aurum.header_limit import BoundedHeadersProtocol  # noqa: PLC0415 - imports uvicorn
+
+    settings = get_settings()
+    trusted = settings.forwarded_allow_ips
 
     uvicorn.run(
         "aurum.server:served_app",
@@ -179,10 +215,15 @@ def _uvicorn(*, host: str, port: int, workers: int, reload: bool, access_log: bo
         workers=None if reload else workers,
         reload=reload,
         loop="uvloop",
-        http="httptools",
-        proxy_headers=True,
+        http=BoundedHeadersProtocol,
+        # Not Uvicorn's default (127.0.0.1): only the proxies the operator lists.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
         server_header=False,
-        access_log=access_log,
-        log_level="info",
+        # Logging is set up by `aurum serve` and in each worker by the app factory;
+        # RequestLogging writes the access lines.
+        log_config=None,
+        access_log=False,
+        log_level=settings.log_level.lower(),
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )

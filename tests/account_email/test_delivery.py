@@ -113,10 +113,26 @@ async def test_smtp_credentials_are_used(make_app: AppFactory) -> None:
             assert (await inbox.next())["To"] == "juan@example.com"
 
 
+@pytest.mark.parametrize(
+    ("environment", "show_links", "shown"),
+    [
+        ("development", True, True),
+        ("development", False, False),  # the default: links hidden
+        ("test", True, False),  # shown in development only
+    ],
+)
 async def test_the_console_sender_prints_the_message(
-    make_app: AppFactory, capsys: pytest.CaptureFixture[str]
+    make_app: AppFactory,
+    capsys: pytest.CaptureFixture[str],
+    environment: str,
+    show_links: bool,
+    shown: bool,
 ) -> None:
-    app = await make_app(public_base_url="http://localhost:3000")
+    app = await make_app(
+        public_base_url="http://localhost:3000",
+        environment=environment,
+        email_console_links=show_links,
+    )
     state: AppState = app.state.aurum
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -127,7 +143,8 @@ async def test_the_console_sender_prints_the_message(
         await state.jobs.drain()
     out = capsys.readouterr().out
     assert "To: juan@example.com" in out
-    assert "http://localhost:3000/verify-email?token=" in out
+    assert ("http://localhost:3000/verify-email?token=" in out) is shown
+    assert ("[link hidden: EMAIL_CONSOLE_LINKS=true shows it in development]" in out) is not shown
 
 
 async def test_the_file_sender_writes_eml_files(make_app: AppFactory, tmp_path: Path) -> None:

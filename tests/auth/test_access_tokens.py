@@ -39,7 +39,8 @@ async def claims(accounts: Accounts, state: AppState) -> dict[str, Any]:
 def sign(state: AppState, claims: dict[str, Any], **header: Any) -> str:
     key = state.access_tokens.signing_key
     assert key.private_key is not None
-    return jwt.encode(claims, key.private_key, algorithm="EdDSA", headers={"kid": key.kid} | header)
+    headers = {"kid": key.kid, "typ": "at+jwt"} | header
+    return jwt.encode(claims, key.private_key, algorithm="EdDSA", headers=headers)
 
 
 async def assert_rejected(accounts: Accounts, token: str) -> None:
@@ -105,11 +106,54 @@ async def test_wrong_claims_are_rejected(
     await assert_rejected(accounts, sign(state, claims | change))
 
 
-@pytest.mark.parametrize("missing", ["exp", "iat", "jti", "aud", "iss", "typ", "sid"])
+@pytest.mark.parametrize("missing", ["exp", "iat", "jti", "aud", "iss", "typ", "sid", "client_id"])
 async def test_missing_claims_are_rejected(
     accounts: Accounts, state: AppState, claims: dict[str, Any], missing: str
 ) -> None:
     await assert_rejected(accounts, sign(state, {k: v for k, v in claims.items() if k != missing}))
+
+
+async def test_the_legacy_sign_in_names_the_first_party_client(
+    state: AppState, claims: dict[str, Any], accounts: Accounts
+) -> None:
+    """RFC 9068 §2.2: /api/v1/token's tokens carry FIRST_PARTY_CLIENT_ID and `at+jwt`."""
+    assert claims["client_id"] == state.settings.first_party_client_id == "aurum"
+    tokens = await accounts.login("juan")
+    assert jwt.get_unverified_header(tokens["access_token"])["typ"] == "at+jwt"
+    refreshed = await accounts.client.post(
+        "/api/v1/refresh-token", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert (
+        jwt.decode(refreshed.json()["access_token"], options={"verify_signature": False})[
+            "client_id"
+        ]
+        == "aurum"
+    )
+
+
+async def test_the_media_type_form_of_the_header_type_is_accepted(
+    accounts: Accounts, state: AppState, claims: dict[str, Any]
+) -> None:
+    token = sign(state, claims, typ="application/at+jwt")
+    response = await accounts.client.get(ME, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("typ", ["JWT", "jwt", "application/jwt", None])
+async def test_a_token_without_the_access_token_type_is_rejected(
+    accounts: Accounts, state: AppState, claims: dict[str, Any], typ: str | None
+) -> None:
+    """RFC 9068 §4: another JWT signed by our keys is not an access token."""
+    await assert_rejected(accounts, sign(state, claims, typ=typ))
+
+
+async def test_a_token_without_client_id_from_before_is_rejected(
+    accounts: Accounts, state: AppState, claims: dict[str, Any]
+) -> None:
+    """Tokens issued before every token named its client: refused (they expire within
+    ACCESS_TOKEN_EXPIRE_MINUTES; the app refreshes and gets one that does)."""
+    old = {name: value for name, value in claims.items() if name != "client_id"}
+    await assert_rejected(accounts, sign(state, old))
 
 
 async def test_unknown_kid_is_rejected(

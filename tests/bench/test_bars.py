@@ -8,6 +8,7 @@ from bench.bars import judge
 from bench.calibration import explain as explain_calibration
 from bench.hash_bound import HashBound
 from bench.loadgen import Measurement
+from bench.metrics_cost import combined, scraped_reads
 from bench.report import Report, Row, WorkerMemory, bars_table
 
 
@@ -166,3 +167,40 @@ def test_the_calibration_tells_what_a_sign_in_costs_besides_its_hash() -> None:
         "cores and their caches. At 2.0 ms a sign-in would reach 0.91 x R3 by the server's "
         "CPU alone."
     ]
+
+
+def test_metrics_may_cost_reads_at_most_five_percent() -> None:
+    def verdict(off: float, on: float) -> str:
+        report = Report(rows=[Row("S13a", "", _measured(off)), Row("S13b", "", _measured(on))])
+        return _verdicts(report)["S13 /users/me with metrics on / off"]
+
+    assert verdict(2_000, 1_950) == "pass"  # 0.975
+    assert verdict(2_000, 1_900) == "pass"  # 0.95: the bar itself
+    assert verdict(2_000, 1_880) == "FAIL"  # 0.94
+    assert _verdicts(Report())["S13 /users/me with metrics on / off"] == "n/a"
+
+
+def test_the_turns_of_s13_add_up_as_one_measurement() -> None:
+    first = replace(_measured(1_000, p99_ms=4.0), server_cpu_us=300)
+    second = replace(_measured(3_000, p99_ms=6.0), server_cpu_us=100)
+    both = combined([first, second])
+    assert (both.requests, both.seconds, both.rps) == (40_000, 20, 2_000)
+    assert both.p99_ms == 6.0  # the worse tail
+    assert (
+        both.server_cpu_us == 150
+    )  # per request over both: (10,000 x 300 + 30,000 x 100) / 40,000
+
+
+def test_the_s13_scrape_counts_only_successful_reads_of_users_me() -> None:
+    text = "\n".join(
+        [
+            "# TYPE aurum_http_request_duration_seconds histogram",
+            'aurum_http_request_duration_seconds_count{method="GET",route="/api/v1/users/me",'
+            'status="200"} 1234.0',
+            'aurum_http_request_duration_seconds_count{method="GET",route="/api/v1/users/me",'
+            'status="401"} 5.0',
+            'aurum_http_request_duration_seconds_count{method="GET",route="/health",'
+            'status="200"} 7.0',
+        ]
+    )
+    assert scraped_reads(text) == 1234

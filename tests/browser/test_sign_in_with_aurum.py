@@ -1,5 +1,6 @@
 """Sign in with Aurum in a real Chromium: two web apps built on Authlib's Starlette client,
-the person signing in once for both, and signing out from one."""
+the person signing in once for both, and signing out from one. The second app chose
+Ed25519 ID tokens (RFC 9864), which Authlib verifies as discovery allows it."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from tests.browser.conftest import screenshot
 from tests.browser.relying_party import relying_party, served
 from tests.conftest import PASSWORD, Accounts
 from tests.live_server import live_server
+from tests.oauth.support import signing_keys_restored
 
 
-async def register(http: httpx.AsyncClient, admin: dict[str, str], name: str, base: str) -> Any:
+async def register(
+    http: httpx.AsyncClient, admin: dict[str, str], name: str, base: str, **extra: str
+) -> Any:
     body = {
+        **extra,
         "name": name,
         "grant_types": ["authorization_code"],
         "scopes": ["openid", "profile", "email"],
@@ -39,6 +44,7 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 
 async def test_two_apps_one_sign_in_and_signing_out(page: Page, migrated_url: str) -> None:
     async with (
+        signing_keys_restored(migrated_url),  # the Ed25519 chain Tareas starts
         live_server(migrated_url) as (issuer, app),
         httpx.AsyncClient(base_url=issuer) as http,
     ):
@@ -51,7 +57,9 @@ async def test_two_apps_one_sign_in_and_signing_out(page: Page, migrated_url: st
         async with served(lambda base: _later(issuer, clients, "notas", base)) as notas_url:
             clients["notas"] = await register(http, admin, "Notas", notas_url)
             async with served(lambda base: _later(issuer, clients, "tareas", base)) as tareas_url:
-                clients["tareas"] = await register(http, admin, "Tareas", tareas_url)
+                clients["tareas"] = await register(
+                    http, admin, "Tareas", tareas_url, id_token_signed_response_alg="Ed25519"
+                )
                 await _journey(page, notas_url, tareas_url, person)
 
 

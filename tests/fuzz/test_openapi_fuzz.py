@@ -120,6 +120,7 @@ def check_error_shape(label: str, response: httpx.Response) -> None:
     assert ERROR_CODE.match(body["error"]), body
     assert isinstance(body.get("message"), str), body
     assert body["message"], body
+    assert body.get("request_id") == response.headers["x-request-id"], body
     if label in CLIENT_AUTH_OPERATIONS:
         assert body.get("error_description") == body["message"], body
 

@@ -69,7 +69,7 @@ def test_rotate_list_and_retire(tmp_path: Path) -> None:
 def test_unknown_algorithm(tmp_path: Path) -> None:
     result = aurum(tmp_path, "keys", "rotate", "--algorithm", "HS256")
     assert result.returncode == 2
-    assert "EdDSA, ES256 or RS256" in result.stderr
+    assert "EdDSA, Ed25519, ES256 or RS256" in result.stderr
 
 
 def test_each_algorithm_rotates_its_own_chain(tmp_path: Path) -> None:

@@ -25,16 +25,23 @@ SCOPES = ["email", "offline_access", "openid", "profile"]
 
 
 async def register_app(
-    clients: OAuthClients, name: str = "Notas", *, public: bool = False, first_party: bool = False
+    clients: OAuthClients,
+    name: str = "Notas",
+    *,
+    public: bool = False,
+    first_party: bool = False,
+    scopes: list[str] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     body = {
         "name": name,
         "grant_types": ["authorization_code", "refresh_token"],
-        "scopes": SCOPES,
+        "scopes": SCOPES if scopes is None else scopes,
         "first_party": first_party,
         "redirect_uris": [REDIRECT],
         "post_logout_redirect_uris": [AFTER_LOGOUT],
         "token_endpoint_auth_method": "none" if public else "client_secret_basic",
+        **extra,
     }
     response = await clients.http.post(CLIENTS, json=body, headers=await clients.admin())
     assert response.status_code == 201, response.text

@@ -65,7 +65,15 @@ async def test_invalid_registrations(clients: OAuthClients, client: httpx.AsyncC
         response = await client.post(CLIENTS, json=body, headers=admin)
         assert response.status_code == 422, body
         assert response.json()["error"] == "validation_error"
-    bad_redirects = [["http://app.example/cb"], ["https://app.example/cb#frag"], ["/cb"]]
+    bad_redirects = [
+        ["http://app.example/cb"],
+        ["https://app.example/cb#frag"],
+        ["/cb"],
+        ["http://127.0.0.1:port/cb"],
+        ["http://user@127.0.0.1/cb"],
+        ["http://[::2]/cb"],
+        ["http://[::1/cb"],
+    ]
     for uris in bad_redirects:
         body = {"name": "x", "grant_types": ["authorization_code"], "redirect_uris": uris}
         response = await client.post(CLIENTS, json=body, headers=admin)
@@ -81,6 +89,21 @@ async def test_invalid_registrations(clients: OAuthClients, client: httpx.AsyncC
         response = await client.post(CLIENTS, json=body, headers=admin)
         assert response.status_code == 400, body
         assert response.json()["error"] == "invalid_client_metadata"
+
+
+async def test_loopback_redirect_uris(clients: OAuthClients, client: httpx.AsyncClient) -> None:
+    """RFC 8252 §7.3: http on 127.0.0.1, [::1] (with or without a port) and localhost."""
+    uris = [
+        "http://127.0.0.1/cb",
+        "http://127.0.0.1:8080/cb",
+        "http://[::1]/cb",
+        "http://[::1]:8080/cb",
+        "http://localhost:3000/cb",
+    ]
+    body = {"name": "cli", "grant_types": ["authorization_code"], "redirect_uris": uris}
+    response = await client.post(CLIENTS, json=body, headers=await clients.admin())
+    assert response.status_code == 201, response.text
+    assert response.json()["redirect_uris"] == sorted(uris)
 
 
 async def test_password_grant_is_for_first_party_clients_only(

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
 import time_machine
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+from authlib.oidc.core import CodeIDToken
 from authlib.oidc.discovery import OpenIDProviderMetadata
 from fastapi import FastAPI
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 from aurum.db.base import utcnow
 from tests.conftest import Accounts, AppFactory
@@ -57,6 +62,7 @@ async def test_an_app_signs_a_person_in(
         assert token["refresh_token"]
         claims = await verified_id_token(client, token["id_token"], notas["client_id"], nonce)
         assert claims["amr"] == ["pwd"]
+        await authlib_validates(client, token, notas["client_id"], nonce)
         info = (await rp.get(USERINFO)).json()
         assert info["sub"] == claims["sub"]
         assert info["preferred_username"] == "juan"
@@ -69,17 +75,34 @@ async def test_an_app_signs_a_person_in(
         assert refreshed["access_token"] != token["access_token"]
 
 
+async def authlib_validates(
+    http: httpx.AsyncClient, token: dict[str, Any], client_id: str, nonce: str
+) -> None:
+    """The ID token as Authlib's OpenID clients check it (OpenID Connect Core §3.1.3.7)."""
+    keys = KeySet.import_key_set((await http.get("/.well-known/jwks.json")).json())
+    decoded = jwt.decode(token["id_token"], keys, algorithms=["RS256"])
+    params = {"nonce": nonce, "client_id": client_id, "access_token": token["access_token"]}
+    options = {"iss": {"values": [ISSUER]}}
+    CodeIDToken(decoded.claims, decoded.header, options, params).validate()
+
+
 async def test_discovery_is_valid_for_authlib(make_app: AppFactory) -> None:
+    """Both documents: OpenID Connect Discovery 1.0, and RFC 8414's."""
     app = await make_app(issuer="https://id.example.org")  # Discovery 1.0 wants https
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
         metadata = (await http.get("/.well-known/openid-configuration")).json()
+        oauth_metadata = (await http.get("/.well-known/oauth-authorization-server")).json()
     OpenIDProviderMetadata(metadata).validate()
+    AuthorizationServerMetadata(oauth_metadata).validate()
+    assert oauth_metadata == {
+        name: value for name, value in metadata.items() if name in oauth_metadata
+    }
     assert metadata["issuer"] == "https://id.example.org"
     assert metadata["authorization_endpoint"] == "https://id.example.org/authorize"
     assert metadata["response_types_supported"] == ["code"]
     assert metadata["code_challenge_methods_supported"] == ["S256"]
-    assert metadata["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert metadata["id_token_signing_alg_values_supported"] == ["RS256", "ES256", "Ed25519"]
     assert "openid" in metadata["scopes_supported"]
     assert metadata["authorization_response_iss_parameter_supported"] is True
 

@@ -30,7 +30,7 @@ async def test_metadata_lists_what_the_service_does(client: httpx.AsyncClient, p
     methods = ["client_secret_basic", "client_secret_post"]
     assert metadata["token_endpoint_auth_methods_supported"] == [*methods, "none"]
     assert metadata["introspection_endpoint_auth_methods_supported"] == methods
-    assert metadata["revocation_endpoint_auth_methods_supported"] == methods
+    assert metadata["revocation_endpoint_auth_methods_supported"] == [*methods, "none"]
     assert metadata["access_token_signing_alg_values_supported"] == ["EdDSA"]
     assert {"sessions:read", "sessions:write", "xp:write"} <= set(metadata["scopes_supported"])
     assert metadata["response_types_supported"] == ["code"]
@@ -46,7 +46,8 @@ async def test_metadata_lists_what_the_service_does(client: httpx.AsyncClient, p
 async def test_openid_configuration_adds_the_oidc_fields(client: httpx.AsyncClient) -> None:
     metadata = (await client.get(DOCUMENTS[1])).json()
     assert metadata["subject_types_supported"] == ["public"]
-    assert metadata["id_token_signing_alg_values_supported"] == ["RS256"]
+    # The default chain's first, then what a client may register.
+    assert metadata["id_token_signing_alg_values_supported"] == ["RS256", "ES256", "Ed25519"]
     assert {"sub", "nonce", "auth_time", "amr"} <= set(metadata["claims_supported"])
     assert metadata["userinfo_endpoint"] == "http://testserver/api/v1/oauth/userinfo"
     assert metadata["end_session_endpoint"] == "http://testserver/end-session"

@@ -18,7 +18,7 @@ from tests.oauth.support import CLIENTS, INTROSPECT, ME, OAuthClients, bearer, u
 from tests.oauth.test_token_endpoint import assert_oauth_error
 
 ACCESS_FIELDS = {"active", "scope", "username", "token_type", "exp", "iat", "nbf"}
-ACCESS_FIELDS |= {"sub", "aud", "iss", "jti"}
+ACCESS_FIELDS |= {"sub", "aud", "iss", "jti", "client_id"}
 
 
 async def test_only_authenticated_clients_may_introspect(
@@ -70,6 +70,7 @@ async def test_a_user_access_token(
     assert body["sub"] == user["id"]
     assert body["token_type"] == "Bearer"
     assert body["scope"] == ""
+    assert body["client_id"] == "aurum"  # the built-in first-party client (RFC 9068 §2.2)
     for name in ("exp", "iat", "nbf", "aud", "iss", "jti"):
         assert body[name] == claims[name]
 
@@ -114,6 +115,7 @@ async def test_a_refresh_token(accounts: Accounts, clients: OAuthClients) -> Non
     body = await clients.introspect(resource, tokens["refresh_token"])
     assert body["active"] is True
     assert body["token_type"] == "refresh_token"
+    assert body["client_id"] == "aurum"  # as its access tokens say
     assert body["username"] == "juan"
     assert body["sub"] == user["id"]
     assert body["iss"] == "http://testserver"
@@ -140,10 +142,13 @@ async def test_expired_and_forged_tokens_are_inactive(
         claims | {"exp": int(time.time()) - 60},
         key.private_key,
         algorithm="EdDSA",
-        headers={"kid": key.kid},
+        headers={"kid": key.kid, "typ": "at+jwt"},
     )
     other_audience = jwt.encode(
-        claims | {"aud": "elsewhere"}, key.private_key, algorithm="EdDSA", headers={"kid": key.kid}
+        claims | {"aud": "elsewhere"},
+        key.private_key,
+        algorithm="EdDSA",
+        headers={"kid": key.kid, "typ": "at+jwt"},
     )
     resource = await clients.register("resource")
     for token in (expired, other_audience):

@@ -11,6 +11,7 @@ from aurum.app_state import AppState
 from aurum.db.base import utcnow
 from aurum.models.auth_session import AuthSession
 from tests.conftest import PASSWORD, Accounts
+from tests.error_bodies import error_body
 from tests.oauth.support import ME, TOKEN, OAuthClients, bearer, unverified
 from tests.oauth.test_token_endpoint import assert_oauth_error
 
@@ -77,7 +78,7 @@ async def test_password_grant_errors(accounts: Accounts, clients: OAuthClients) 
         headers=clients.auth(web),
     )
     assert_oauth_error(unknown, 400, "invalid_grant")
-    assert unknown.json() == wrong.json()
+    assert error_body(unknown) == error_body(wrong)
     missing = await post(
         TOKEN, data={"grant_type": "password", "username": "juan"}, headers=clients.auth(web)
     )

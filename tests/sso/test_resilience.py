@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aurum.metrics.instruments import BreakerState
 from aurum.sso.resilience import CircuitBreaker, RetryBudget
 
 
@@ -64,3 +65,17 @@ def test_retry_budget_allows_a_share_of_calls_plus_a_reserve() -> None:
     while budget.try_spend():
         spent += 1
     assert spent == 2  # never more than the reserve saved up
+
+
+def test_breaker_state_as_the_metric_shows_it() -> None:
+    clock = Clock()
+    breaker = CircuitBreaker(threshold=1, reset_after=10, clock=clock)
+    assert breaker.state == BreakerState.CLOSED
+    breaker.record_failure()
+    assert breaker.state == BreakerState.OPEN
+    clock.now = 10
+    assert breaker.state == BreakerState.HALF_OPEN  # a probe may go
+    assert breaker.allow()
+    assert breaker.state == BreakerState.HALF_OPEN
+    breaker.record_success()
+    assert breaker.state == BreakerState.CLOSED

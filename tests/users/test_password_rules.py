@@ -8,6 +8,7 @@ import pytest
 
 from aurum.users.password_rules import common_passwords
 from tests.conftest import PASSWORD, Accounts
+from tests.error_bodies import error_body
 
 REGISTER = "/api/v1/users/register"
 
@@ -106,7 +107,7 @@ async def test_messages_in_spanish(client: httpx.AsyncClient) -> None:
     response = await client.post(
         REGISTER, json=body("password1"), headers={"Accept-Language": "es"}
     )
-    assert response.json() == {
+    assert error_body(response) == {
         "error": "password_too_common",
         "message": "Esta contraseña es demasiado común. Elige una más difícil de adivinar.",
     }

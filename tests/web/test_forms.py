@@ -77,6 +77,8 @@ async def test_a_server_error_shows_the_error_page_and_keeps_nothing(
     assert answer.status_code == 503
     assert "Something went wrong" in answer.text
     assert answer.headers["retry-after"] == "5"
+    # The id to quote when reporting it, the one its log lines carry.
+    assert f"Request id: {answer.headers['x-request-id']}" in answer.text
     assert not await signed_up(state)
 
 

@@ -29,3 +29,18 @@ class SignInFailed(InvalidCredentials):
     """The same answer as InvalidCredentials; keeps the audit record of the failure."""
 
     commit_changes = True
+
+
+class PasswordGrantDisabled(AppError):
+    """PASSWORD_GRANT_ENABLED=false: the legacy password path is closed. The code is the
+    one RFC 6749 §5.2 gives a token endpoint for a grant it does not support."""
+
+    code = "unsupported_grant_type"
+    message = (
+        "Signing in with a password here is turned off; "
+        "sign in through the authorization endpoint (Sign in with Aurum)."
+    )
+    message_es = (
+        "El inicio de sesión con contraseña aquí está desactivado; "
+        "inicia sesión a través del punto de autorización (Iniciar sesión con Aurum)."
+    )

@@ -34,6 +34,8 @@ async def login(
     """Sign in with username (or email) and password; returns access and refresh tokens.
 
     With two-step verification on, returns `mfa_required` and an `mfa_token` instead.
+    The legacy path for first-party scripts: with PASSWORD_GRANT_ENABLED=false, 400
+    `unsupported_grant_type`.
     """
     return await auth.login(form.username, form.password, client)
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
-from aurum.auth.errors import InvalidCredentials, SignInFailed
+from aurum.auth.errors import InvalidCredentials, PasswordGrantDisabled, SignInFailed
 from aurum.auth.login_lookup import LoginAccount, LoginLookup
 from aurum.auth.schemas import MfaRequired, TokenResponse
 from aurum.auth.token_pair import token_pair
@@ -21,17 +21,23 @@ from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
 from aurum.events.publish import publish
 from aurum.events.types import EventType
+from aurum.metrics.instruments import instruments
 from aurum.models.user import User
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
 from aurum.security.login_throttle import Attempt, LoginThrottle
 from aurum.security.opaque_tokens import new_token, token_digest
 from aurum.security.passwords import PasswordHasher
+from aurum.security.rate_limit_errors import TooManyFailedAttempts
 from aurum.security.rate_limiter import RateLimiter
 from aurum.session_store.repository import SessionRepository, open_session_alone
 from aurum.users.repository import UserRepository
 
 # Sign-in requests per client address, wherever they come in (/token, the password grant).
 LOGIN_PER_IP = "60/minute;600/hour"
+
+
+def _count_sign_in(outcome: str) -> None:
+    instruments().sign_ins.labels(outcome).inc()
 
 
 class SecondFactor(Protocol):
@@ -78,23 +84,28 @@ class AuthService:
         found = await self.lookup(login)
         user = found.user if found else None
         account = self.throttle.account(user.id.hex if user else None, login)
-        attempt = await self.throttle.begin(account, client.ip_address if client else None)
+        try:
+            attempt = await self.throttle.begin(account, client.ip_address if client else None)
+        except TooManyFailedAttempts:
+            _count_sign_in("throttled")
+            raise
         check = await self.passwords.verify(password, user.password_hash if user else None)
         if user is None or not check.valid or user.disabled:
-            await self._record_failure(user, attempt, valid_password=check.valid)
+            _count_sign_in(await self._record_failure(user, attempt, valid_password=check.valid))
             raise SignInFailed
         await self.throttle.succeeded(attempt)
+        second_factor = found is not None and found.has_second_factor
+        _count_sign_in("second_factor_required" if second_factor else "succeeded")
         if check.new_hash is not None:  # hashed with older parameters: store the new hash
             user = await self.users.session.merge(user, load=False)
             user.password_hash = check.new_hash
             await self.users.session.flush()
-        return LoginAccount(
-            user=user, has_second_factor=found is not None and found.has_second_factor
-        )
+        return LoginAccount(user=user, has_second_factor=second_factor)
 
     async def _record_failure(
         self, user: User | None, attempt: Attempt, *, valid_password: bool
-    ) -> None:
+    ) -> str:
+        """Record a failed sign-in (it counts toward throttling); returns why it failed."""
         lockout = await self.throttle.failed(attempt)
         subject = user.id if user else None
         reason = "unknown_account" if user is None else "wrong_password"
@@ -111,10 +122,17 @@ class AuthService:
             await self.audit.record(
                 AuditEventType.SIGN_IN_LOCKED, subject_id=subject, details=details
             )
+        return reason
+
+    def check_password_grant(self) -> None:
+        """The legacy password path (/token, /token/mfa) answers only while it is on."""
+        if not self.settings.password_grant_enabled:
+            raise PasswordGrantDisabled
 
     async def login(
         self, login: str, password: str, client: ClientInfo
     ) -> TokenResponse | MfaRequired:
+        self.check_password_grant()
         step = await self.first_step(login, password, client)
         if isinstance(step, MfaRequired):
             return step

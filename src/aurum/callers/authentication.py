@@ -19,6 +19,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 
 from aurum.callers.principals import BrowserPrincipal, Caller, Principal, ServicePrincipal
 from aurum.errors import Forbidden, InvalidToken, NotAuthenticated
+from aurum.logs.context import identify_caller
 from aurum.security.access_tokens import AccessClaims, AccessTokenCodec, TokenRejected
 
 MAX_COOKIE_LENGTH = 128
@@ -54,6 +55,10 @@ async def authenticate(request: Request, token: str) -> Caller:
     for authenticator in chain:
         caller = await authenticator.authenticate(token)
         if caller is not None:
+            if isinstance(caller, ServicePrincipal):
+                identify_caller(client_id=caller.client_id)
+            else:
+                identify_caller(user_id=str(caller.user.id))
             return caller
     raise InvalidToken
 
@@ -108,4 +113,7 @@ async def browser_principal(request: Request) -> BrowserPrincipal | None:
     cookie = request.cookies.get(authenticator.cookie_name)
     if not cookie or len(cookie) > MAX_COOKIE_LENGTH:
         return None
-    return await authenticator.authenticate(cookie)
+    principal = await authenticator.authenticate(cookie)
+    if principal is not None:
+        identify_caller(user_id=str(principal.user.id))
+    return principal

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from aurum.config import Settings
+from aurum.db.pool import ReadPool, TransactionPool
 from aurum.errors import AppError
 
 
@@ -38,9 +39,10 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def build_engine(settings: Settings) -> AsyncEngine:
-    engine = create_async_engine(
-        settings.async_database_url, **_pool(settings.database_pool_size, settings)
-    )
+    pool = _pool(settings.database_pool_size, settings)
+    if settings.metrics_enabled:
+        pool["poolclass"] = TransactionPool
+    engine = create_async_engine(settings.async_database_url, **pool)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -54,10 +56,10 @@ def build_read_engine(settings: Settings) -> AsyncEngine:
     COMMIT). A pool of its own, so connections never switch isolation level; on SQLite,
     reads go around the write lock that request transactions take (WAL lets them).
     """
-    size = max(2, settings.database_pool_size // 2)
-    engine = create_async_engine(
-        settings.async_database_url, isolation_level="AUTOCOMMIT", **_pool(size, settings)
-    )
+    pool = _pool(max(2, settings.database_pool_size // 2), settings)
+    if settings.metrics_enabled:
+        pool["poolclass"] = ReadPool
+    engine = create_async_engine(settings.async_database_url, isolation_level="AUTOCOMMIT", **pool)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
     return engine

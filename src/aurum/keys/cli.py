@@ -71,8 +71,8 @@ def rotate(
     algorithm: Annotated[
         str | None,
         typer.Option(
-            help="The chain to rotate: EdDSA, ES256 or RS256 (default: SIGNING_ALGORITHM, "
-            "the access-token chain). Other chains keep their signing key."
+            help="The chain to rotate: EdDSA, Ed25519, ES256 or RS256 (default: "
+            "SIGNING_ALGORITHM, the access-token chain). Other chains keep their signing key."
         ),
     ] = None,
     handover_seconds: Annotated[
@@ -88,7 +88,7 @@ def rotate(
     settings = get_settings()
     chosen = algorithm or settings.signing_algorithm
     if chosen not in ALGORITHMS:
-        typer.echo("error: the algorithm must be EdDSA, ES256 or RS256", err=True)
+        typer.echo("error: the algorithm must be EdDSA, Ed25519, ES256 or RS256", err=True)
         raise typer.Exit(code=2)
     handover = (
         default_handover(settings)
@@ -119,7 +119,7 @@ def list_keys() -> None:
         if key.retired_at is not None:
             dates.append(f"retired {key.retired_at:%Y-%m-%d %H:%M:%S}Z")
         status = _status(key, signers, now)
-        typer.echo(f"{key.kid}  {key.algorithm:<5}  {status:<8}  {', '.join(dates)}")
+        typer.echo(f"{key.kid}  {key.algorithm:<7}  {status:<8}  {', '.join(dates)}")
 
 
 # A kid is a base64url thumbprint and may begin with "-": taken as the argument, not as

@@ -30,6 +30,15 @@ class SigningKeyRepository:
     async def get(self, kid: str) -> SigningKey | None:
         return await self.session.get(SigningKey, kid)
 
+    async def has_live(self, algorithm: str) -> bool:
+        """Whether `algorithm`'s chain has a key that is not retired."""
+        live = (
+            select(SigningKey.kid)
+            .where(SigningKey.algorithm == algorithm, SigningKey.retired_at.is_(None))
+            .limit(1)
+        )
+        return await self.session.scalar(live) is not None
+
     async def add(self, key: SigningKey) -> None:
         self.session.add(key)
         await self.session.flush()

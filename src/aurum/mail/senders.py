@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import uuid
 from email.message import EmailMessage
@@ -31,14 +32,29 @@ class Sender(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+# Every link an email carries: the ones that matter hold a single-use token.
+LINK = re.compile(r"https?://\S+")
+HIDDEN_LINK = "[link hidden: EMAIL_CONSOLE_LINKS=true shows it in development]"
+
+
 class ConsoleSender:
-    """Development: prints the message (links included) to standard output, not the log."""
+    """Development: prints the message to standard output, not the log.
+
+    Links are hidden unless `show_links` (EMAIL_CONSOLE_LINKS=true in development): they
+    carry tokens that sign in, reset a password or confirm an address, and standard output
+    usually ends up in a log. The file backend and an SMTP catcher (Mailpit) keep them.
+    """
+
+    def __init__(self, *, show_links: bool = False) -> None:
+        self.show_links = show_links
 
     async def send(self, message: EmailMessage) -> None:
         # Headers and the decoded text, so links are readable (the wire form is encoded).
         headers = "".join(f"{name}: {message[name]}\n" for name in ("From", "To", "Subject"))
         part = message.get_body(("plain",))
         text = part.get_content() if part is not None else ""
+        if not self.show_links:
+            text = LINK.sub(HIDDEN_LINK, text)
         await asyncio.to_thread(_write_stdout, f"{headers}\n{text}")
 
 
@@ -107,4 +123,5 @@ def build_sender(settings: Settings) -> Sender:
         return SmtpSender(settings)
     if backend is EmailBackend.FILE:
         return FileSender(settings.email_file_dir)
-    return ConsoleSender()
+    show_links = settings.email_console_links and settings.environment is Environment.DEVELOPMENT
+    return ConsoleSender(show_links=show_links)

@@ -225,6 +225,7 @@ class MfaSignInService:
         self.audit = audit
 
     async def complete(self, mfa_token: str, code: str, client: ClientInfo) -> TokenResponse:
+        self.auth.check_password_grant()
         user, method = await self.second_step(mfa_token, code)
         return await self.auth.start_session(user, client, second_factor=method)
 

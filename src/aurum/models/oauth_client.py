@@ -32,6 +32,9 @@ class OAuthClient(UUIDPrimaryKey, Timestamps, Base):
     token_endpoint_auth_method: Mapped[str] = mapped_column(
         String(32), default="client_secret_basic"
     )
+    # How its ID tokens are signed (OpenID Connect Dynamic Client Registration §2): RS256,
+    # ES256 or Ed25519; None: the service's default, ID_TOKEN_SIGNING_ALGORITHM.
+    id_token_signed_response_alg: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class TokenRevocation(Base):

@@ -25,6 +25,7 @@ from aurum.errors import AppError
 from aurum.models.authorization import AuthorizationCode
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.authorization_repository import AuthorizationRepository
+from aurum.oauth.redirect_uris import is_registered
 from aurum.oauth.repository import ClientRepository
 from aurum.oauth.scopes import USER_SCOPES, format_scope, parse_scope
 from aurum.security.opaque_tokens import new_token, token_digest
@@ -127,7 +128,9 @@ class AuthorizationService:
         client = await self.clients.get(params.client_id) if params.client_id else None
         if client is None or client.disabled or "authorization_code" not in client.grant_types:
             raise UnknownClient
-        if params.redirect_uri is None or params.redirect_uri not in client.redirect_uris:
+        if params.redirect_uri is None or not is_registered(
+            params.redirect_uri, client.redirect_uris
+        ):
             raise UnregisteredRedirect
         # From here on the redirect URI is the app's own: errors go back to it.
         redirect_uri = params.redirect_uri

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 from urllib.parse import unquote_plus
 
+from aurum.logs.context import identify_caller
 from aurum.models.oauth_client import OAuthClient
 from aurum.oauth.errors import InvalidClient, InvalidRequest
 from aurum.oauth.repository import ClientRepository
@@ -92,8 +93,9 @@ async def authenticate_client(
 ) -> OAuthClient:
     client = await clients.get(credentials.client_id)
     if credentials.client_secret is not None:
-        return check_client(client, credentials)
+        client = check_client(client, credentials)
     # A public client: nothing to check but that it is one (PKCE binds its codes).
-    if client is None or client.disabled or client.token_endpoint_auth_method != PUBLIC_CLIENT:
+    elif client is None or client.disabled or client.token_endpoint_auth_method != PUBLIC_CLIENT:
         raise InvalidClient
+    identify_caller(client_id=credentials.client_id)
     return client

@@ -9,6 +9,7 @@ from datetime import datetime
 from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.db.base import utcnow
+from aurum.keys.chains import KeyChains
 from aurum.models.oauth_client import OAuthClient
 from aurum.models.user import User
 from aurum.oauth.errors import ClientNotFound, InvalidClientMetadata
@@ -35,7 +36,7 @@ def _check_rules(client: OAuthClient) -> None:
 
 def _described(client: OAuthClient) -> dict[str, str | bool]:
     """What the audit log keeps of a client: never its secret."""
-    return {
+    described: dict[str, str | bool] = {
         "client_id": client.client_id,
         "name": client.name,
         "grant_types": ",".join(client.grant_types),
@@ -43,18 +44,25 @@ def _described(client: OAuthClient) -> dict[str, str | bool]:
         "first_party": client.first_party,
         "disabled": client.disabled,
     }
+    if client.id_token_signed_response_alg is not None:
+        described["id_signing_alg"] = client.id_token_signed_response_alg
+    return described
 
 
 class ClientService:
     """Every change is an admin action, recorded with the admin as its actor."""
 
-    def __init__(self, clients: ClientRepository, audit: AuditLog) -> None:
+    def __init__(self, clients: ClientRepository, audit: AuditLog, chains: KeyChains) -> None:
         self.clients = clients
         self.audit = audit
+        self.chains = chains  # a client's ID-token algorithm gets its key chain at once
 
-    async def create(self, data: ClientCreate, *, actor: User) -> tuple[OAuthClient, str | None]:
+    async def create(
+        self, data: ClientCreate, *, actor: User | None
+    ) -> tuple[OAuthClient, str | None]:
         """A new client and its secret, which is returned here once and stored hashed (a
-        public client has none: its stored hash matches no secret)."""
+        public client has none: its stored hash matches no secret). No actor: the
+        operator, at the command line."""
         public = data.token_endpoint_auth_method == PUBLIC_CLIENT
         secret = None if public else new_token()
         client = OAuthClient(
@@ -68,11 +76,15 @@ class ClientService:
             redirect_uris=data.redirect_uris,
             post_logout_redirect_uris=data.post_logout_redirect_uris,
             token_endpoint_auth_method=data.token_endpoint_auth_method,
+            id_token_signed_response_alg=data.id_token_signed_response_alg,
         )
         _check_rules(client)
+        await self._start_chain(client)
         added = await self.clients.add(client)
         await self.audit.record(
-            AuditEventType.OAUTH_CLIENT_CREATED, actor_id=actor.id, details=_described(added)
+            AuditEventType.OAUTH_CLIENT_CREATED,
+            actor_id=actor.id if actor else None,
+            details=_described(added),
         )
         return added, secret
 
@@ -108,6 +120,7 @@ class ClientService:
         for field in changed:
             setattr(client, field, getattr(data, field))
         _check_rules(client)
+        await self._start_chain(client)
         client.updated_at = utcnow()
         if client.disabled and not was_disabled:
             await self.clients.revoke_sessions(client.client_id, "client_disabled")
@@ -118,6 +131,10 @@ class ClientService:
                 AuditEventType.OAUTH_CLIENT_UPDATED, actor_id=actor.id, details=details
             )
         return client
+
+    async def _start_chain(self, client: OAuthClient) -> None:
+        if client.id_token_signed_response_alg is not None:
+            await self.chains.start(client.id_token_signed_response_alg)
 
     async def new_secret(self, client_id: str, *, actor: User) -> tuple[OAuthClient, str]:
         """Replace the secret; the old one stops working at once, issued tokens do not."""

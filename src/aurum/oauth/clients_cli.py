@@ -14,10 +14,13 @@ from aurum.config import get_settings
 from aurum.console.options import Cursor, Json
 from aurum.console.output import print_fields, print_json, print_table
 from aurum.console.session import command_session
+from aurum.keys.chains import KeyChains
+from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.clients import ClientService
 from aurum.oauth.repository import ClientRepository
-from aurum.oauth.schemas import ClientRead
+from aurum.oauth.schemas import PUBLIC_CLIENT, SECRET_BASIC, ClientCreate, ClientCreated, ClientRead
 from aurum.pagination import Page
+from aurum.security.keys import KeyMaker
 
 clients_app = typer.Typer(help="OAuth clients (never their secrets).", no_args_is_help=True)
 
@@ -26,11 +29,81 @@ T = TypeVar("T")
 
 def _run(action: Callable[[ClientService], Awaitable[T]]) -> T:
     async def run() -> T:
-        async with command_session(get_settings()) as db:
+        settings = get_settings()
+        async with command_session(settings) as db:
             audit = AuditLog(AuditRepository(db), client=None)  # the operator
-            return await action(ClientService(ClientRepository(db), audit))
+            chains = KeyChains(
+                SigningKeyRepository(db), KeyMaker(settings.secret_key.get_secret_value())
+            )
+            return await action(ClientService(ClientRepository(db), audit, chains))
 
     return asyncio.run(run())
+
+
+@clients_app.command("create")
+def create_client(
+    name: Annotated[str, typer.Argument(help="The app's name, shown on the consent page.")],
+    redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(help="Where its codes may go, compared exactly (repeat for several)."),
+    ] = None,
+    post_logout_redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(help="Where a person may be sent after signing out (repeatable)."),
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="What it may ask for (repeatable; default: openid profile email)."),
+    ] = None,
+    grant_type: Annotated[
+        list[str] | None,
+        typer.Option(help="Its grants (repeatable; default: authorization_code refresh_token)."),
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="A single-page or mobile app: no secret, PKCE.")
+    ] = False,
+    first_party: Annotated[
+        bool, typer.Option("--first-party", help="An app of the platform: no consent page.")
+    ] = False,
+    id_token_alg: Annotated[
+        str | None,
+        typer.Option(help="How its ID tokens are signed: RS256, ES256 or Ed25519."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Register an app that signs people in; its secret is printed once, never again."""
+    data = ClientCreate.model_validate(
+        {
+            "name": name,
+            "grant_types": grant_type or ["authorization_code", "refresh_token"],
+            "scopes": scope or ["openid", "profile", "email"],
+            "first_party": first_party,
+            "redirect_uris": redirect_uri or [],
+            "post_logout_redirect_uris": post_logout_redirect_uri or [],
+            "token_endpoint_auth_method": PUBLIC_CLIENT if public else SECRET_BASIC,
+            "id_token_signed_response_alg": id_token_alg,
+        }
+    )
+    client, secret = _run(lambda service: service.create(data, actor=None))
+    created = ClientCreated.model_validate(
+        {**ClientRead.model_validate(client).model_dump(), "client_secret": secret}
+    )
+    if as_json:
+        print_json(created)
+        return
+    print_fields(
+        {
+            "client_id": created.client_id,
+            "client_secret": secret or "none (a public client)",
+            "name": created.name,
+            "grant types": ", ".join(created.grant_types),
+            "scopes": ", ".join(created.scopes) or None,
+            "redirect URIs": ", ".join(created.redirect_uris) or None,
+            "ID tokens": created.id_token_signed_response_alg or "the service's default",
+        }
+    )
+    if secret is not None:
+        typer.echo("\nThe secret is shown only now: store it in the app's configuration.")
 
 
 @clients_app.command("list")

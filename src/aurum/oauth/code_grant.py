@@ -90,7 +90,8 @@ class CodeExchange:
         await self.grants.record_issued(code_hash, uuid.UUID(issued["sid"]))
         id_token = None
         if "openid" in scope:
-            id_token = self.id_tokens.issue(
+            id_token = await self.id_tokens.issue(
+                algorithm=client.id_token_signed_response_alg,
                 subject=user.id,
                 client_id=client.client_id,
                 session_id=provider_session.id,

@@ -10,6 +10,8 @@ from aurum.audit.dependencies import AuditLogDep
 from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.dependencies import AuthServiceDep, TokenRotationDep
 from aurum.db.session import SessionDep
+from aurum.keys.chains import KeyChains
+from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.authorization_repository import AuthorizationRepository
 from aurum.oauth.client_auth import ClientCredentials, read_client_credentials
 from aurum.oauth.clients import ClientService
@@ -24,8 +26,11 @@ from aurum.session_store.repository import SessionRepository
 TokenForm = Annotated[TokenRequest, Depends(oauth_form(TokenRequest))]
 
 
-async def get_client_service(db: SessionDep, audit: AuditLogDep) -> ClientService:
-    return ClientService(ClientRepository(db), audit)
+async def get_client_service(
+    db: SessionDep, audit: AuditLogDep, state: AppStateDep
+) -> ClientService:
+    chains = KeyChains(SigningKeyRepository(db), state.keys.maker)
+    return ClientService(ClientRepository(db), audit, chains)
 
 
 async def get_grant_service(
@@ -73,14 +78,25 @@ class HintRequest:
     client: ClientCredentials
 
 
-async def hint_request(request: Request) -> HintRequest:
+async def _read_hint(request: Request, *, public: bool) -> HintRequest:
     # One dependency for the form and the client (each one FastAPI solves costs CPU, and
     # introspection is called for every request a resource server serves).
     form = await read_oauth_form(request, TokenTypeHintRequest)
     client = read_client_credentials(
-        request.headers.get("authorization"), form.client_id, form.client_secret
+        request.headers.get("authorization"), form.client_id, form.client_secret, public=public
     )
     return HintRequest(form.token, client)
+
+
+async def hint_request(request: Request) -> HintRequest:
+    """An introspection request: only a confidential client may ask."""
+    return await _read_hint(request, public=False)
+
+
+async def revocation_request(request: Request) -> HintRequest:
+    """A public client (a single-page app) revokes its own tokens naming itself (RFC 7009
+    §5): holding the token is all it takes to revoke it."""
+    return await _read_hint(request, public=True)
 
 
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
@@ -89,3 +105,4 @@ TokenIntrospectionDep = Annotated[TokenIntrospection, Depends(get_token_introspe
 TokenRevocationDep = Annotated[TokenRevocation, Depends(get_token_revocation)]
 TokenClient = Annotated[ClientCredentials, Depends(token_client)]
 Hint = Annotated[HintRequest, Depends(hint_request)]
+RevocationHint = Annotated[HintRequest, Depends(revocation_request)]

@@ -13,11 +13,12 @@ from aurum.db.session import SessionDep
 from aurum.keys.repository import SigningKeyRepository
 from aurum.oauth.schemas import GRANT_TYPES
 from aurum.oauth.scopes import USER_SCOPES
+from aurum.security.id_tokens import id_token_algorithms
 
 router = APIRouter(prefix="/.well-known", tags=["discovery"])
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
-# At the token endpoint public clients (PKCE) name themselves too.
+# At the token and revocation endpoints public clients (PKCE) name themselves too.
 TOKEN_AUTH_METHODS = [*CLIENT_AUTH_METHODS, "none"]
 # Verifiers refetch on an unknown kid, so a short cache is enough for rotations.
 JWKS_CACHE = "public, max-age=300"
@@ -40,6 +41,10 @@ ID_CLAIMS = [
     "updated_at",
     "email",
     "email_verified",
+    # aurum:profile (UserInfo)
+    "xp",
+    "level",
+    "location",
 ]
 
 
@@ -63,10 +68,12 @@ def server_metadata(settings: Settings, algorithms: list[str]) -> dict[str, Any]
         "authorization_response_iss_parameter_supported": True,
         "prompt_values_supported": ["none", "login", "consent"],
         "ui_locales_supported": ["en", "es"],
-        "grant_types_supported": list(GRANT_TYPES),
+        "grant_types_supported": [
+            grant for grant in GRANT_TYPES if grant != "password" or settings.password_grant_enabled
+        ],
         "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         # Not in RFC 8414; the name several servers use for JWT access tokens.
         "access_token_signing_alg_values_supported": algorithms,
         "service_documentation": f"{issuer}/docs",
@@ -79,9 +86,11 @@ async def _published_keys(db: SessionDep) -> list[dict[str, Any]]:
 
 
 def _access_token_algorithms(settings: Settings, keys: list[dict[str, Any]]) -> list[str]:
-    """Algorithms of the keys that may have signed a live access token: the ID-token chain
-    never signs one, unless both chains are the same."""
-    id_tokens_only = {settings.id_token_signing_algorithm} - {settings.signing_algorithm}
+    """Algorithms of the keys that may have signed a live access token: the ID-token
+    chains never sign one, unless one is also the access-token chain."""
+    id_tokens_only = set(id_token_algorithms(settings.id_token_signing_algorithm)) - {
+        settings.signing_algorithm
+    }
     return sorted({str(key["alg"]) for key in keys} - id_tokens_only)
 
 
@@ -115,6 +124,9 @@ async def openid_configuration(
     return {
         **metadata,
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": [state.settings.id_token_signing_algorithm],
+        # The default chain's, then the ones a client may register.
+        "id_token_signing_alg_values_supported": id_token_algorithms(
+            state.settings.id_token_signing_algorithm
+        ),
         "claims_supported": ID_CLAIMS,
     }

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
+from aurum.auth.errors import PasswordGrantDisabled
 from aurum.errors import AppError, ErrorResponse, NotFound
 
 
@@ -94,6 +95,13 @@ class UnsupportedGrantType(OAuthError):
     code = "unsupported_grant_type"
     message = "The grant type is not supported."
     message_es = "El tipo de concesión no es compatible."
+
+
+class PasswordGrantDisabledGrant(UnsupportedGrantType):
+    """PASSWORD_GRANT_ENABLED=false."""
+
+    message = PasswordGrantDisabled.message
+    message_es = PasswordGrantDisabled.message_es
 
 
 class InvalidScope(OAuthError):

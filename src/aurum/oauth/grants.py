@@ -16,6 +16,7 @@ from aurum.oauth.errors import (
     InvalidGrant,
     InvalidRequest,
     InvalidScope,
+    PasswordGrantDisabledGrant,
     ReusedRefreshTokenGrant,
     SecondFactorRequiredGrant,
     UnauthorizedClient,
@@ -88,6 +89,8 @@ class GrantService:
         self, request: TokenRequest, client: OAuthClient, client_info: ClientInfo
     ) -> OAuthTokenResponse:
         """First-party apps only: a user's sign-in through the client, scope recorded."""
+        if not self.auth.settings.password_grant_enabled:
+            raise PasswordGrantDisabledGrant
         if not client.first_party:
             raise UnauthorizedClient
         if request.username is None or request.password is None:

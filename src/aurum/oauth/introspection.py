@@ -148,7 +148,9 @@ class TokenIntrospection:
         response: dict[str, object] = {
             "active": True,
             "scope": auth_session.scope or "",
-            "client_id": auth_session.client_id,
+            # As the session's access tokens say (RFC 9068 §2.2): a sign-in made without
+            # a client is the built-in first-party client's.
+            "client_id": auth_session.client_id or self.settings.first_party_client_id,
             "username": user.username,
             "token_type": REFRESH_TOKEN_TYPE,
             "exp": int(expires_at.timestamp()),

@@ -12,6 +12,7 @@ from aurum.auth.dependencies import BrowserSignInDep
 from aurum.callers.dependencies import BrowserUser
 from aurum.db.session import SessionDep
 from aurum.errors import AppError
+from aurum.oauth.redirect_uris import is_registered
 from aurum.oauth.repository import ClientRepository
 from aurum.web.csrf import CheckedCsrf, CsrfDep
 from aurum.web.pages import PageRoute, origin_of, redirect, render
@@ -45,7 +46,9 @@ async def checked_target(
     if hinted is not None and client_id is not None and hinted != client_id:
         raise UnregisteredLogoutRedirect
     client = await ClientRepository(db).get(hinted or client_id or "")
-    if client is None or post_logout_redirect_uri not in client.post_logout_redirect_uris:
+    if client is None or client.disabled:
+        raise UnregisteredLogoutRedirect
+    if not is_registered(post_logout_redirect_uri, client.post_logout_redirect_uris):
         raise UnregisteredLogoutRedirect
     return post_logout_redirect_uri
 

@@ -69,6 +69,15 @@ class ClientRepository:
             query = query.where(tuple_(OAuthClient.created_at, OAuthClient.id) > tuple_(*after))
         return list(await self.session.scalars(query))
 
+    async def id_token_algorithms(self) -> list[str]:
+        """The ID-token algorithms clients chose (each needs its key chain)."""
+        chosen = await self.session.scalars(
+            select(OAuthClient.id_token_signed_response_alg)
+            .where(OAuthClient.id_token_signed_response_alg.is_not(None))
+            .distinct()
+        )
+        return sorted(alg for alg in chosen if alg is not None)
+
     async def add(self, client: OAuthClient) -> OAuthClient:
         self.session.add(client)
         await self.session.flush()

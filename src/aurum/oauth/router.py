@@ -9,6 +9,7 @@ from aurum.client_info import ClientInfoDep
 from aurum.oauth.dependencies import (
     GrantServiceDep,
     Hint,
+    RevocationHint,
     TokenClient,
     TokenForm,
     TokenIntrospectionDep,
@@ -95,7 +96,8 @@ async def introspect_alias(hint: Hint, introspection: TokenIntrospectionDep) -> 
     response_class=Response,
     dependencies=[REVOKE_LIMITS],
 )
-async def revoke(hint: Hint, revocation: TokenRevocationDep) -> Response:
-    """Revoke a token issued to this client; unknown tokens are answered 200 as well."""
+async def revoke(hint: RevocationHint, revocation: TokenRevocationDep) -> Response:
+    """Revoke a token issued to this client (a public client names itself with its
+    `client_id`); unknown tokens are answered 200 as well."""
     await revocation.revoke(hint.client, hint.token)
     return Response(status_code=200)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aurum.callers.scopes import SCOPES
+from aurum.oauth.redirect_uris import checked_redirect_uri
 from aurum.oauth.scopes import USER_SCOPES
 
 GrantType = Literal["authorization_code", "client_credentials", "refresh_token", "password"]
@@ -17,10 +17,11 @@ GRANT_TYPES: tuple[GrantType, ...] = (
     "password",
 )
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+# OpenID Connect Dynamic Client Registration §2 (aurum.security.id_tokens.CLIENT_ALGORITHMS).
+IdTokenAlgorithm = Literal["RS256", "ES256", "Ed25519"]
 # The authentication method of a public client: it has no secret.
 PUBLIC_CLIENT: AuthMethod = "none"
 SECRET_BASIC: AuthMethod = "client_secret_basic"  # noqa: S105 - a method's name
-LOOPBACK_HOSTS = {"127.0.0.1", "[::1]", "localhost"}
 
 
 def _known_scope(value: str) -> str:
@@ -31,20 +32,6 @@ def _known_scope(value: str) -> str:
     return value
 
 
-def _redirect_uri(value: str) -> str:
-    """An absolute https URI, or http on a loopback address (RFC 8252 §7.3); no fragment.
-    Matched later by exact string comparison, so it is kept as written."""
-    parts = urlsplit(value)
-    host = (parts.netloc.rsplit("@", 1)[-1]).rsplit(":", 1)[0] if parts.netloc else ""
-    if parts.fragment or "#" in value or not parts.netloc or parts.username or parts.password:
-        msg = "an absolute URI without a fragment or user information"
-        raise ValueError(msg)
-    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS):
-        return value
-    msg = "https, or http on a loopback address (127.0.0.1, [::1], localhost)"
-    raise ValueError(msg)
-
-
 def _unique(values: list[str]) -> list[str]:
     return sorted(set(values))
 
@@ -53,7 +40,7 @@ Scope = Annotated[str, AfterValidator(_known_scope)]
 ClientName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 GrantTypes = Annotated[list[GrantType], Field(min_length=1, max_length=4), AfterValidator(_unique)]
 RedirectUris = Annotated[
-    list[Annotated[str, Field(max_length=2048), AfterValidator(_redirect_uri)]],
+    list[Annotated[str, Field(max_length=2048), AfterValidator(checked_redirect_uri)]],
     Field(max_length=20),
     AfterValidator(_unique),
 ]
@@ -70,6 +57,9 @@ class ClientCreate(BaseModel):
     redirect_uris: RedirectUris = []
     post_logout_redirect_uris: RedirectUris = []
     token_endpoint_auth_method: AuthMethod = SECRET_BASIC
+    id_token_signed_response_alg: IdTokenAlgorithm | None = Field(
+        default=None, description="How its ID tokens are signed; null: the service's default."
+    )
 
 
 class ClientUpdate(BaseModel):
@@ -82,6 +72,7 @@ class ClientUpdate(BaseModel):
     disabled: bool | None = None
     redirect_uris: RedirectUris | None = None
     post_logout_redirect_uris: RedirectUris | None = None
+    id_token_signed_response_alg: IdTokenAlgorithm | None = None
 
 
 class ClientRead(BaseModel):
@@ -96,6 +87,9 @@ class ClientRead(BaseModel):
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str]
     token_endpoint_auth_method: str
+    id_token_signed_response_alg: str | None = Field(
+        description="How its ID tokens are signed; null: ID_TOKEN_SIGNING_ALGORITHM."
+    )
     created_at: datetime
     updated_at: datetime
 

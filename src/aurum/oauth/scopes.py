@@ -10,6 +10,11 @@ USER_SCOPES: dict[str, tuple[str, str]] = {
     "openid": ("Know who you are on Aurum", "Saber quién eres en Aurum"),
     "profile": ("See your name and username", "Ver tu nombre y nombre de usuario"),
     "email": ("See your email address", "Ver tu correo electrónico"),
+    # Aurum's own: what the platform knows of a person beyond OpenID Connect's claims.
+    "aurum:profile": (
+        "See your XP, your level and where you are (region, province and canton)",
+        "Ver tu XP, tu nivel y dónde estás (región, provincia y cantón)",
+    ),
     "offline_access": (
         "Stay signed in when you are not using it",
         "Mantener la sesión cuando no la estás usando",

@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from typing import Annotated
 
+from fastapi import APIRouter, Depends
+
+from aurum.app_state import AppStateDep
 from aurum.callers.dependencies import CurrentPrincipal
 from aurum.callers.scopes import InsufficientScope
-from aurum.models.user import User
+from aurum.oauth.user_claims import UserClaims, UserInfo
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
 
 
-class UserInfo(BaseModel):
-    """`sub` always; `profile` and `email` claims when the token carries those scopes."""
-
-    sub: str
-    name: str | None = None
-    preferred_username: str | None = None
-    updated_at: int | None = None
-    email: str | None = None
-    email_verified: bool | None = None
+async def get_user_claims(state: AppStateDep) -> UserClaims:
+    return UserClaims(state.read_sessionmaker)
 
 
-def user_claims(user: User, scope: frozenset[str]) -> UserInfo:
-    claims = UserInfo(sub=str(user.id))
-    if "profile" in scope:
-        claims.name = user.full_name or user.username
-        claims.preferred_username = user.username
-        claims.updated_at = int(user.updated_at.timestamp())
-    if "email" in scope:
-        claims.email = user.email
-        claims.email_verified = user.email_verified_at is not None
-    return claims
+UserClaimsDep = Annotated[UserClaims, Depends(get_user_claims)]
 
 
 @router.get("/userinfo", response_model_exclude_none=True)
 @router.post("/userinfo", response_model_exclude_none=True)
-async def userinfo(principal: CurrentPrincipal) -> UserInfo:
+async def userinfo(principal: CurrentPrincipal, claims: UserClaimsDep) -> UserInfo:
     """The person an access token of the code flow stands for (it needs `openid`)."""
     if "openid" not in principal.claims.scope:
         raise InsufficientScope
-    return user_claims(principal.user, principal.claims.scope)
+    return await claims.for_scope(principal.user, principal.claims.scope)

@@ -1,5 +1,9 @@
-"""Access tokens: short-lived JWTs (RFC 9068 style) signed by the current key of the
-access-token chain (SIGNING_ALGORITHM)."""
+"""Access tokens: short-lived JWTs (RFC 9068) signed by the current key of the
+access-token chain (SIGNING_ALGORITHM).
+
+Every token names its client (`client_id`) and carries the `at+jwt` header type; a token
+without either is refused. Sign-ins made without an OAuth client (the legacy password
+path) name the built-in first-party client (FIRST_PARTY_CLIENT_ID)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,9 @@ from aurum.security.keys import KeyStore, LoadedKey
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 JWT_HEADER_TYPE = "at+jwt"
-REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "typ"]
+# RFC 9068 §4: the media type, with or without its "application/" prefix (RFC 7515 §4.1.9).
+ACCEPTED_HEADER_TYPES = frozenset({JWT_HEADER_TYPE, f"application/{JWT_HEADER_TYPE}"})
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "typ", "client_id"]
 VERIFIED_TOKENS_KEPT = 4096
 
 
@@ -33,7 +39,7 @@ class AccessClaims:
     jti: str
     expires_at: int
     issued_at: int
-    client_id: str | None
+    client_id: str | None  # always set on our tokens; None on another issuer's
     raw: dict[str, Any]
 
 
@@ -52,12 +58,14 @@ class AccessTokenCodec:
         issuer: str,
         audience: str,
         ttl: timedelta,
+        first_party_client_id: str,
     ) -> None:
         self._keys = keys
         self.algorithm = algorithm  # the chain that signs; any live key may verify
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        self.first_party_client_id = first_party_client_id
         # Tokens this process verified, until they expire: an app sends the same token
         # for minutes, and checking the signature is most of an authenticated read's CPU.
         self._verified: TLRUCache[str, _Verified] = TLRUCache(
@@ -89,6 +97,7 @@ class AccessTokenCodec:
         client_id: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
+        """A signed token; `client_id` None: a sign-in made without an OAuth client."""
         now = utcnow()
         claims: dict[str, Any] = {
             "iss": self.issuer,
@@ -99,13 +108,12 @@ class AccessTokenCodec:
             "exp": int((now + self.ttl).timestamp()),
             "jti": uuid.uuid4().hex,
             "typ": ACCESS_TOKEN_TYPE,
+            "client_id": self.first_party_client_id if client_id is None else client_id,
         }
         if session_id is not None:
             claims["sid"] = str(session_id)
         if scope:
             claims["scope"] = scope
-        if client_id is not None:
-            claims["client_id"] = client_id
         if extra:
             claims.update(extra)
         key = self.signing_key
@@ -154,8 +162,13 @@ class AccessTokenCodec:
         key = self._keys.get(kid)
         if key is None and await self._keys.refresh_if_stale():
             key = self._keys.get(kid)
-        # The algorithm comes from our key, never from the token's header.
-        if key is None or header.get("alg") != key.algorithm:
+        # The algorithm comes from our key, never from the token's header; RFC 9068 §4:
+        # the header's type tells an access token from any other JWT signed by our keys.
+        if (
+            key is None
+            or header.get("alg") != key.algorithm
+            or header.get("typ") not in ACCEPTED_HEADER_TYPES
+        ):
             raise TokenRejected
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -169,7 +182,11 @@ class AccessTokenCodec:
             )
         except jwt.InvalidTokenError as exc:
             raise TokenRejected from exc
-        if claims.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(claims.get("sub"), str):
+        if (
+            claims.get("typ") != ACCESS_TOKEN_TYPE
+            or not isinstance(claims.get("sub"), str)
+            or not isinstance(claims.get("client_id"), str)
+        ):
             raise TokenRejected
         verified = AccessClaims(
             subject=claims["sub"],
@@ -178,7 +195,7 @@ class AccessTokenCodec:
             jti=str(claims["jti"]),
             expires_at=int(claims["exp"]),
             issued_at=int(claims["iat"]),
-            client_id=claims.get("client_id"),
+            client_id=claims["client_id"],
             raw=claims,
         )
         self._verified[token] = _Verified(verified, kid)

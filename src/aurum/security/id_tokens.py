@@ -11,9 +11,21 @@ import jwt
 from aurum.db.base import utcnow
 from aurum.security.keys import KeyStore
 
+# What a client may register as its `id_token_signed_response_alg`: RS256 (every relying
+# party accepts it; OpenID Connect Core §15.1), ES256, and Ed25519 under RFC 9864's name
+# (the deprecated `EdDSA` is not offered: joserfc, under Authlib, warns on it).
+CLIENT_ALGORITHMS = ("RS256", "ES256", "Ed25519")
+
+
+def id_token_algorithms(default: str) -> list[str]:
+    """Every algorithm an ID token may be signed with: the default chain's and the ones a
+    client may choose."""
+    return list(dict.fromkeys((default, *CLIENT_ALGORITHMS)))
+
 
 class IdTokens:
-    """Signed with the ID-token key chain (RS256 unless configured otherwise)."""
+    """Signed with the client's chosen key chain, else with ID_TOKEN_SIGNING_ALGORITHM's
+    (RS256 unless configured otherwise)."""
 
     def __init__(self, keys: KeyStore, *, issuer: str, algorithm: str, ttl: timedelta) -> None:
         self.keys = keys
@@ -21,9 +33,10 @@ class IdTokens:
         self.algorithm = algorithm
         self.ttl = ttl
 
-    def issue(
+    async def issue(
         self,
         *,
+        algorithm: str | None,
         subject: uuid.UUID,
         client_id: str,
         session_id: uuid.UUID,
@@ -47,7 +60,7 @@ class IdTokens:
         }
         if nonce is not None:
             claims["nonce"] = nonce
-        key = self.keys.signing_key_for(self.algorithm)
+        key = await self.keys.current_signer(algorithm or self.algorithm)
         if key.private_key is None:
             msg = "the signing key has no private half"
             raise RuntimeError(msg)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import jwt
 from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -27,13 +28,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
 from aurum.db.base import utcnow
+from aurum.metrics.instruments import instruments
 from aurum.models.signing_key import SigningKey
 from aurum.security.derived_keys import derive_fernet
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 
-ALGORITHMS = ("EdDSA", "ES256", "RS256")
+ALGORITHMS = ("EdDSA", "Ed25519", "ES256", "RS256")
+# Both names sign with an Ed25519 key: `EdDSA` (RFC 8037, deprecated by RFC 9864, the one
+# PyJWT verifiers know) and `Ed25519` (RFC 9864's fully-specified name, the one joserfc,
+# Authlib and other OpenID Connect libraries accept). A key keeps the name it was made
+# with: its JWK's `alg` and its tokens' headers must agree.
+ED25519_NAMES = ("EdDSA", "Ed25519")
 # 2048 bits: what RS256 verifiers everywhere accept, and several times faster to sign with
 # than 3072; NIST SP 800-57 counts it sound through 2030, and rotation replaces keys anyway.
 RSA_KEY_BITS = 2048
@@ -53,8 +60,21 @@ class KeyMaterialError(RuntimeError):
     """Stored key material cannot be decrypted: SECRET_KEY changed or the data is corrupt."""
 
 
+def _register_fully_specified_names() -> None:
+    """PyJWT (2.15) knows the Ed25519 signature only as `EdDSA`: teach it RFC 9864's name
+    too (the same OKPAlgorithm). Every decode names its algorithm explicitly (our
+    key's), so a name more changes no other token's checks."""
+    try:
+        jwt.get_algorithm_by_name("Ed25519")
+    except NotImplementedError:
+        jwt.register_algorithm("Ed25519", OKPAlgorithm())
+
+
+_register_fully_specified_names()
+
+
 def _generate(algorithm: str) -> PrivateKey:
-    if algorithm == "EdDSA":
+    if algorithm in ED25519_NAMES:
         return ed25519.Ed25519PrivateKey.generate()
     if algorithm == "ES256":
         return ec.generate_private_key(ec.SECP256R1())
@@ -87,6 +107,29 @@ def _public_jwk(algorithm: str, public_key: PublicKey) -> dict[str, Any]:
     return {**jwk, "kid": jwk_thumbprint(jwk), "alg": algorithm, "use": "sig"}
 
 
+class KeyMaker:
+    """New keys, their private halves encrypted with a key derived from SECRET_KEY."""
+
+    def __init__(self, secret: str) -> None:
+        self.fernet = derive_fernet(secret, "aurum signing keys")
+
+    def new_key(self, algorithm: str) -> SigningKey:
+        private_key = _generate(algorithm)
+        jwk = _public_jwk(algorithm, private_key.public_key())
+        pem = private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        return SigningKey(
+            kid=jwk["kid"],
+            algorithm=algorithm,
+            private_key=self.fernet.encrypt(pem),
+            public_jwk=jwk,
+            created_at=utcnow(),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedKey:
     kid: str
@@ -99,9 +142,20 @@ class LoadedKey:
 
 
 class KeyStore:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], secret: str) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        secret: str,
+        *,
+        reads: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
-        self._fernet = derive_fernet(secret, "aurum signing keys")
+        # Reloads are one autocommit read when given: a reload in the middle of a request
+        # (a chain this process has not loaded) must not wait for that request's write
+        # lock on SQLite.
+        self._reads = reads or sessionmaker
+        self.maker = KeyMaker(secret)
+        self._fernet = self.maker.fernet
         self._keys: dict[str, LoadedKey] = {}  # oldest first
         self._last_refresh = 0.0
 
@@ -117,6 +171,14 @@ class KeyStore:
             msg = f"no {algorithm} signing key loaded"
             raise RuntimeError(msg)
         return chain[-1]
+
+    async def current_signer(self, algorithm: str) -> LoadedKey:
+        """As `signing_key_for`, after loading the keys again if this process has none of
+        that chain yet (a client just chose an algorithm, and its first key was made on
+        another instance, or in the request that registered the client)."""
+        if not any(key.algorithm == algorithm for key in self._keys.values()):
+            await self.refresh()
+        return self.signing_key_for(algorithm)
 
     def get(self, kid: str) -> LoadedKey | None:
         return self._keys.get(kid)
@@ -145,23 +207,10 @@ class KeyStore:
             await self.refresh()
 
     def new_key(self, algorithm: str) -> SigningKey:
-        private_key = _generate(algorithm)
-        jwk = _public_jwk(algorithm, private_key.public_key())
-        pem = private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        return SigningKey(
-            kid=jwk["kid"],
-            algorithm=algorithm,
-            private_key=self._fernet.encrypt(pem),
-            public_jwk=jwk,
-            created_at=utcnow(),
-        )
+        return self.maker.new_key(algorithm)
 
     async def refresh(self) -> None:
-        async with self._sessionmaker() as session:
+        async with self._reads() as session:
             rows = await session.scalars(
                 select(SigningKey)
                 .where(SigningKey.retired_at.is_(None))
@@ -171,6 +220,10 @@ class KeyStore:
             keys = {row.kid: self._load(row) for row in rows}
         self._keys = keys
         self._last_refresh = time.monotonic()
+        created = instruments().signing_key_created
+        for algorithm in {key.algorithm for key in keys.values()}:
+            signer = self.signing_key_for(algorithm)
+            created.labels(algorithm).set(signer.created_at.timestamp())
 
     async def refresh_if_stale(self) -> bool:
         """Reload at most every few seconds; called when a token names an unknown kid."""

@@ -25,10 +25,12 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 from aurum.config import Settings
 from aurum.errors import ServiceUnavailable
+from aurum.metrics.instruments import instruments
 from aurum.security.hash_turns import HashingTurns
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,12 @@ class PasswordHasher:
             f"--threads={settings.password_hash_threads or os.cpu_count() or 1}",
         )
         self.turns = HashingTurns()
+        metrics = instruments()
+        self._queued = metrics.password_hash_queue
+        self._seconds = {
+            operation: metrics.password_hash_seconds.labels(operation)
+            for operation in ("hash", "verify")
+        }
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
@@ -95,10 +103,14 @@ class PasswordHasher:
 
     async def _call(self, request: dict[str, Any]) -> dict[str, Any]:
         self.turns.asked()
+        self._queued.inc()
+        started = perf_counter()
         try:
             return await self._answer(request)
         finally:
             self.turns.answered()
+            self._queued.dec()
+            self._seconds[request["op"]].observe(perf_counter() - started)
 
     async def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         process = await self._running()

@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 
 from aurum.config import Settings
 from aurum.errors import ServiceUnavailable
+from aurum.metrics.instruments import instruments
 from aurum.security.rate_limit_errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ class RateLimiter:
         try:
             yield
         except StorageError as exc:
+            instruments().redis_errors.labels("rate_limits").inc()
             logger.warning("rate-limit storage unavailable: %s", type(exc.storage_error).__name__)
             raise ServiceUnavailable from exc
 

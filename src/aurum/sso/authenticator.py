@@ -12,6 +12,7 @@ import httpx
 from redis.asyncio import Redis
 
 from aurum.config import Settings
+from aurum.metrics.instruments import instruments
 from aurum.security.opaque_tokens import token_digest
 from aurum.sso.cache import CachedResult, IntrospectionCache
 from aurum.sso.claims import ExternalToken, TokenRejected, validate
@@ -44,6 +45,10 @@ class SsoAuthenticator:
             settings.sso_breaker_failures, settings.sso_breaker_reset_seconds
         )
         self.retry_budget = RetryBudget(settings.sso_retry_budget_ratio)
+        metrics = instruments()
+        self._breaker_state = metrics.sso_breaker_state
+        self._breaker_state.set(self.breaker.state)
+        self._introspection_seconds = metrics.sso_introspection_seconds
         self._in_flight: dict[str, asyncio.Task[ExternalToken]] = {}
 
     async def validate(self, token: str) -> Validation:
@@ -73,23 +78,11 @@ class SsoAuthenticator:
             task.exception()  # retrieved here too, in case every waiter was cancelled
 
     async def _introspect(self, key: str, token: str) -> ExternalToken:
-        if not self.breaker.allow():
+        allowed = self.breaker.allow()
+        self._breaker_state.set(self.breaker.state)
+        if not allowed:
             raise ProviderUnavailable("circuit_open")
-        try:
-            async with asyncio.timeout(self.settings.sso_timeout_seconds):
-                response = await self._call_with_retries(token)
-        except TimeoutError as exc:
-            self.breaker.record_failure()
-            logger.warning("SSO introspection failed: timeout")
-            raise ProviderUnavailable("timeout") from exc
-        except ProviderUnavailable as exc:
-            self.breaker.record_failure()
-            logger.warning("SSO introspection failed: %s", exc.reason)
-            raise
-        except BaseException:
-            self.breaker.abandon()
-            raise
-        self.breaker.record_success()
+        response = await self._ask_provider(token)
         now = time.time()
         try:
             result = validate(response, issuer=self.issuer, audiences=self.audiences, now=now)
@@ -107,6 +100,34 @@ class SsoAuthenticator:
             key, CachedResult(token=result.to_json(), rejected=None, expires_at=until)
         )
         return result
+
+    async def _ask_provider(self, token: str) -> dict[str, object]:
+        """The provider's answer within the deadline, told to the breaker and timed."""
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            async with asyncio.timeout(self.settings.sso_timeout_seconds):
+                response = await self._call_with_retries(token)
+        except TimeoutError as exc:
+            outcome = "timeout"
+            self.breaker.record_failure()
+            logger.warning("SSO introspection failed: timeout")
+            raise ProviderUnavailable("timeout") from exc
+        except ProviderUnavailable as exc:
+            outcome = "error"
+            self.breaker.record_failure()
+            logger.warning("SSO introspection failed: %s", exc.reason)
+            raise
+        except BaseException:
+            outcome = "abandoned"  # cancelled: no answer either way
+            self.breaker.abandon()
+            raise
+        else:
+            self.breaker.record_success()
+        finally:
+            self._breaker_state.set(self.breaker.state)
+            self._introspection_seconds.labels(outcome).observe(time.perf_counter() - started)
+        return response
 
     async def _call_with_retries(self, token: str) -> dict[str, object]:
         self.retry_budget.record_call()

@@ -16,6 +16,8 @@ from cachetools import TLRUCache
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from aurum.metrics.instruments import instruments
+
 logger = logging.getLogger(__name__)
 
 REDIS_TIMEOUT_SECONDS = 0.5  # a slow Redis is skipped, never waited for
@@ -41,6 +43,11 @@ class CachedResult:
         return cls(token=token, rejected=rejected, expires_at=float(expires_at))
 
 
+def _redis_failed(exc: Exception) -> None:
+    instruments().redis_errors.labels("sso_cache").inc()
+    logger.warning("SSO cache: Redis unavailable (%s)", type(exc).__name__)
+
+
 def _expiry(_key: str, value: tuple[float, CachedResult], _now: float) -> float:
     return value[0]
 
@@ -63,7 +70,7 @@ class IntrospectionCache:
             async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
                 raw = await self._redis.get(self._prefix + key)
         except (RedisError, OSError, TimeoutError) as exc:
-            logger.warning("SSO cache: Redis unavailable (%s)", type(exc).__name__)
+            _redis_failed(exc)
             return None
         result = None if raw is None else CachedResult.from_json(raw)
         if result is not None:
@@ -83,7 +90,7 @@ class IntrospectionCache:
                     self._prefix + key, result.to_json(), px=max(1, int(ttl * 1000))
                 )
         except (RedisError, OSError, TimeoutError) as exc:
-            logger.warning("SSO cache: Redis unavailable (%s)", type(exc).__name__)
+            _redis_failed(exc)
 
     def _remember(self, key: str, result: CachedResult) -> None:
         ttl = result.expires_at - time.time()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from aurum.metrics.instruments import BreakerState
+
 RETRY_RESERVE = 10.0  # retries available before any call has earned some
 
 
@@ -32,6 +34,16 @@ class CircuitBreaker:
     @property
     def is_open(self) -> bool:
         return self._opened_at is not None
+
+    @property
+    def state(self) -> int:
+        """As `aurum_sso_breaker_state` shows it: closed, half-open (a probe may go, or
+        went) or open."""
+        if self._opened_at is None:
+            return BreakerState.CLOSED
+        if self._probing or self._clock() - self._opened_at >= self.reset_after:
+            return BreakerState.HALF_OPEN
+        return BreakerState.OPEN
 
     def allow(self) -> bool:
         if self._opened_at is None:

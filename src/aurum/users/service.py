@@ -19,10 +19,11 @@ from aurum.catalogs.locations import LOCATION_FIELDS, Location, LocationResolver
 from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
-from aurum.errors import Forbidden
+from aurum.errors import AppError, Forbidden
 from aurum.events.publish import publish
 from aurum.events.repository import anyone_listens
 from aurum.events.types import EventType
+from aurum.metrics.instruments import instruments
 from aurum.models.user import Role, User
 from aurum.pagination import InvalidCursor
 from aurum.security.passwords import PasswordHasher
@@ -61,6 +62,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         return datetime.fromisoformat(created_at), uuid.UUID(user_id)
     except (ValueError, TypeError) as exc:
         raise InvalidCursor from exc
+
+
+def _count_sign_up(outcome: str) -> None:
+    instruments().sign_ups.labels(outcome).inc()
 
 
 def _is_uuid(value: str) -> bool:
@@ -116,7 +121,11 @@ class UserService:
         taken one is still a 409. On PostgreSQL the statements are one, which commits by
         itself; the email is queued once the request's (then empty) transaction commits.
         """
-        self.check_password_rules(data.password, username=data.username, email=data.email)
+        try:
+            self.check_password_rules(data.password, username=data.username, email=data.email)
+        except AppError:
+            _count_sign_up("weak_password")
+            raise
         # Hashed first, so the request's transaction (and, on SQLite, the write lock) is
         # not held for the tens of milliseconds a hash takes.
         password_hash = await self.passwords.hash(data.password)
@@ -138,8 +147,10 @@ class UserService:
         else:
             outcome = await self._register(account)
         if outcome.username_taken:
+            _count_sign_up("username_taken")
             raise UsernameTaken
         created = outcome.created
+        _count_sign_up("email_taken" if created is None else "created")
         if self.notices is None:
             return
         if created is None:

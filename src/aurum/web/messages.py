@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "consent.deny": ("Deny", "Denegar"),
     "error.title": ("Something went wrong", "Algo salió mal"),
     "error.code": ("Error code", "Código de error"),
+    "error.request_id": ("Request id", "Id de la solicitud"),
     "link.incomplete": (
         "This link is incomplete. Open it again from the email, or copy the whole address.",
         "Este enlace está incompleto. Ábrelo de nuevo desde el correo o copia la dirección "

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from aurum.app_state import app_state
 from aurum.errors import AppError, ValidationFailed
+from aurum.logs.context import current_request_id
 from aurum.web.csrf import FIELD, Csrf, get_csrf
 from aurum.web.forms import InvalidField, PageForm, form_of
 from aurum.web.i18n import LANGUAGES, page_language
@@ -50,7 +51,10 @@ def secured(response: Response, *, then_to: str | None = None) -> Response:
 
 def origin_of(url: str) -> str | None:
     """`scheme://host[:port]` of an http(s) URL, fit for a CSP source; else None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed address (`http://[::1`) is no origin
+        return None
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.username:
         return None
     if any(c in parts.netloc for c in " ;,'\"\t\r\n"):
@@ -135,7 +139,11 @@ async def render_error(request: Request, error: AppError) -> HTMLResponse:
         response = await render(
             request,
             "error.html",
-            {"code": error.code, "message": error_message(request, error)},
+            {
+                "code": error.code,
+                "message": error_message(request, error),
+                "request_id": current_request_id(),
+            },
             status_code=error.status_code,
         )
     retry_after = (error.response_headers() or {}).get("Retry-After")

@@ -1,0 +1,1 @@
+"""Logs: one setup per process, request ids, and one access line per request."""
