@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from aurum.bootstrap import create_admin as create_admin_account
 from aurum.catalogs.loader import load_catalogs
 from aurum.catalogs.schemas import LoadReport
+from aurum.command_jobs import bind_command_jobs
 from aurum.config import get_settings
 from aurum.console.errors import OneLineErrors
 from aurum.db import migrate
@@ -170,9 +171,11 @@ async def _create_admin(username: str, email: str, password: str) -> None:
         await migrate.upgrade_database(settings)
     engine = build_engine(settings)
     passwords = PasswordHasher(settings)
+    sessionmaker = build_sessionmaker(engine)
+    bind_command_jobs(sessionmaker, settings)  # `user.created` is queued for the service
     try:
         await create_admin_account(
-            build_sessionmaker(engine),
+            sessionmaker,
             passwords,
             settings,
             username=username,

@@ -13,6 +13,7 @@ from aurum.jobs.housekeeping import Housekeeping
 from aurum.jobs.kinds import JobRegistry
 from aurum.mail.delivery import MailDelivery
 from aurum.mail.senders import Sender
+from aurum.webhooks.jobs import WebhookJobs
 
 
 def job_registry(
@@ -29,5 +30,6 @@ def job_registry(
             delivery.kind(INVITATION_MAIL, InvitationMailJobs(delivery).run),
             Housekeeping(sessionmaker, settings).kind(),
             logout.kind(),
+            WebhookJobs(sessionmaker, settings).kind(),
         ]
     )

@@ -22,7 +22,6 @@ from aurum.auth.browser import BrowserCookies
 from aurum.auth.router import router as auth_router
 from aurum.auth.user_tokens import UserTokens
 from aurum.backchannel.jobs import LogoutJobs
-from aurum.backchannel.outbox import install as install_logout_jobs
 from aurum.bootstrap import ensure_first_admin
 from aurum.callers.authentication import Authenticator, install_authenticators
 from aurum.catalogs.loader import load_catalogs
@@ -36,6 +35,7 @@ from aurum.external_identities.dependencies import SsoTokens
 from aurum.external_identities.router import router as sso_router
 from aurum.job_admin.router import router as jobs_router
 from aurum.job_kinds import job_registry
+from aurum.jobs.binding import bind_job_runner
 from aurum.jobs.runner import JobRunner
 from aurum.keys.rotation import key_maintenance
 from aurum.logs.access import REQUEST_ID_HEADER, RequestLogging
@@ -72,6 +72,7 @@ from aurum.system.router import router as system_router
 from aurum.users.router import router as users_router
 from aurum.web import email_links, invitations, password_pages, sign_in, sign_up
 from aurum.web.pages import ASSETS
+from aurum.webhooks.router import router as webhooks_router
 from aurum.xp.router import router as xp_router
 
 API_PREFIX = "/api/v1"
@@ -104,7 +105,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         job_registry(sessionmaker, settings, build_sender(settings), logout),
         settings,
     )
-    install_logout_jobs(sessionmaker, jobs)
+    bind_job_runner(sessionmaker, jobs)  # services and the session store record jobs
     try:
         for algorithm in await signing_chains(settings, sessionmaker):
             await keys.ensure_signing_key(algorithm)
@@ -251,6 +252,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalogs_router, prefix=API_PREFIX)
     app.include_router(xp_router, prefix=API_PREFIX)
     app.include_router(companies_router, prefix=API_PREFIX)
+    app.include_router(webhooks_router, prefix=API_PREFIX)
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
     app.include_router(sign_in.router)

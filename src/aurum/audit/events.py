@@ -38,3 +38,8 @@ class AuditEventType(StrEnum):
     OAUTH_CLIENT_UPDATED = "oauth_client.updated"
     OAUTH_CLIENT_DELETED = "oauth_client.deleted"
     OAUTH_CLIENT_SECRET_ROTATED = "oauth_client.secret_rotated"  # noqa: S105 - an event name
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 - an event name
+    WEBHOOK_MESSAGE_REDELIVERED = "webhook.message_redelivered"

@@ -19,6 +19,8 @@ from aurum.callers.principals import BrowserPrincipal
 from aurum.client_info import ClientInfo
 from aurum.config import Settings
 from aurum.db.base import utcnow
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
 from aurum.security.opaque_tokens import new_token, token_digest
@@ -113,4 +115,11 @@ class BrowserSignIn:
                 actor_id=user_id,
                 subject_id=user_id,
                 details={"session_id": str(principal.session_id), "reason": "logout"},
+            )
+            await publish(
+                self.sessions.session,
+                EventType.SESSION_REVOKED,
+                user_id=user_id,
+                session_id=principal.session_id,
+                reason="logout",
             )

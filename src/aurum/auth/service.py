@@ -19,6 +19,8 @@ from aurum.client_info import ClientInfo
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import InvalidToken, NotAuthenticated
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.metrics.instruments import instruments
 from aurum.models.user import User
 from aurum.security.access_tokens import AccessTokenCodec, TokenRejected
@@ -232,4 +234,11 @@ class AuthService:
                 actor_id=user_id,
                 subject_id=user_id,
                 details={"session_id": str(session_id), "reason": "logout"},
+            )
+            await publish(
+                self.sessions.session,
+                EventType.SESSION_REVOKED,
+                user_id=user_id,
+                session_id=session_id,
+                reason="logout",
             )

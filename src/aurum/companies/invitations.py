@@ -21,6 +21,8 @@ from aurum.companies.schemas import InvitationCreate
 from aurum.companies.service import CompanyAccess
 from aurum.db.base import utcnow
 from aurum.errors import Forbidden
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.company import Company, CompanyInvitation, CompanyMember, CompanyRole
 from aurum.models.user import User
 from aurum.pagination import decode_cursor, encode_cursor
@@ -119,6 +121,13 @@ class InvitationService:
                 await self.companies.add(member)
         except IntegrityError as exc:  # joined through another invitation at the same time
             raise AlreadyMember from exc
+        await publish(
+            self.companies.session,
+            EventType.COMPANY_MEMBER_ADDED,
+            company_id=company.id,
+            user_id=user.id,
+            role=str(member.role),
+        )
         return member, company
 
     async def _acceptable(

@@ -7,6 +7,8 @@ from aurum.companies.permissions import Permission
 from aurum.companies.repository import CompanyRepository
 from aurum.companies.service import CompanyAccess
 from aurum.errors import Forbidden
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.company import CompanyMember, CompanyRole
 from aurum.models.user import User
 from aurum.pagination import decode_cursor, encode_cursor
@@ -42,8 +44,18 @@ class MemberService:
             self._require(access, Permission.MANAGE_OWNERS)
         if member.role is CompanyRole.OWNER and role is not CompanyRole.OWNER:
             await self._keep_an_owner(access)
+        previous = member.role
         member.role = role
         await self.companies.session.flush()
+        if previous is not role:
+            await publish(
+                self.companies.session,
+                EventType.COMPANY_MEMBER_ROLE_CHANGED,
+                company_id=member.company_id,
+                user_id=user.id,
+                role=str(role),
+                previous_role=str(previous),
+            )
         return member, user
 
     async def remove(self, access: CompanyAccess, username: str) -> None:
@@ -57,6 +69,12 @@ class MemberService:
         if member.role is CompanyRole.OWNER:
             await self._keep_an_owner(access)
         await self.companies.delete_member(member)
+        await publish(
+            self.companies.session,
+            EventType.COMPANY_MEMBER_REMOVED,
+            company_id=access.company.id,
+            user_id=user.id,
+        )
 
     async def _locked(self, access: CompanyAccess) -> CompanyAccess:
         """Take the company's lock, then re-read the caller's role under it.

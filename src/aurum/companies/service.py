@@ -24,6 +24,8 @@ from aurum.companies.schemas import RESERVED_SLUGS, CompanyCreate, CompanyUpdate
 from aurum.db.base import utcnow
 from aurum.db.search import search_key
 from aurum.errors import Forbidden
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.catalog import City
 from aurum.models.company import Company, CompanyMember, CompanyRole
 from aurum.models.user import User
@@ -104,6 +106,7 @@ class CompanyService:
                 if data.slug is not None:
                     raise SlugTaken from exc
                 continue  # a generated slug: take the next free one
+            await self._published_creation(company, member)
             return company
         raise SlugTaken
 
@@ -157,12 +160,28 @@ class CompanyService:
             raise (CompanyNameTaken if "name_key" in str(exc.orig) else SlugTaken) from exc
         return company
 
+    async def _published_creation(self, company: Company, owner: CompanyMember) -> None:
+        session = self.companies.session
+        await publish(
+            session, EventType.COMPANY_CREATED, company_id=company.id, owner_id=owner.user_id
+        )
+        await publish(
+            session,
+            EventType.COMPANY_MEMBER_ADDED,
+            company_id=company.id,
+            user_id=owner.user_id,
+            role=str(owner.role),
+        )
+
     async def delete(self, access: CompanyAccess) -> None:
         """Soft delete: the company disappears for everyone; its slug stays taken."""
         now = utcnow()
         access.company.deleted_at = access.company.updated_at = now
         await self.companies.revoke_invitations(access.company.id, now)
         await self.companies.session.flush()
+        await publish(
+            self.companies.session, EventType.COMPANY_DELETED, company_id=access.company.id
+        )
 
     async def memberships(
         self, user: User, *, limit: int, cursor: str | None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aurum.config import Settings
 from aurum.db import migrate
@@ -13,14 +13,21 @@ from aurum.db.session import build_engine, build_sessionmaker
 
 
 @asynccontextmanager
-async def command_session(settings: Settings) -> AsyncIterator[AsyncSession]:
+async def command_session(
+    settings: Settings,
+    prepare: Callable[[async_sessionmaker[AsyncSession]], None] | None = None,
+) -> AsyncIterator[AsyncSession]:
     """Committed when the block ends, rolled back if it raises. Embedded SQLite is
-    migrated first, as the service does on start."""
+    migrated first, as the service does on start. `prepare` sees the sessionmaker first
+    (commands that change accounts bind a job runner to it, for the events they cause)."""
     if settings.migrate_on_start:
         await migrate.upgrade_database(settings)
     engine = build_engine(settings)
     try:
-        async with build_sessionmaker(engine).begin() as session:
+        sessionmaker = build_sessionmaker(engine)
+        if prepare is not None:
+            prepare(sessionmaker)
+        async with sessionmaker.begin() as session:
             yield session
     finally:
         await engine.dispose()

@@ -13,6 +13,7 @@ from aurum.models.mfa import RecoveryCode, TotpCredential
 from aurum.models.oauth_client import OAuthClient, TokenRevocation
 from aurum.models.signing_key import SigningKey
 from aurum.models.user import Role, User
+from aurum.models.webhook import WebhookAttempt, WebhookEndpoint, WebhookMessage
 from aurum.models.xp import XpAward
 
 __all__ = [
@@ -41,5 +42,8 @@ __all__ = [
     "TokenRevocation",
     "TotpCredential",
     "User",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookMessage",
     "XpAward",
 ]

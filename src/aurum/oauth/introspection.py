@@ -10,6 +10,8 @@ from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.config import Settings
 from aurum.db.base import utcnow
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.auth_session import AuthSession, RefreshToken
 from aurum.models.oauth_client import OAuthClient
 from aurum.models.user import User
@@ -203,6 +205,12 @@ class TokenRevocation:
             }
             await self.audit.record(
                 AuditEventType.SESSION_REVOKED, subject_id=auth_session.user_id, details=details
+            )
+            await publish(
+                self.sessions.session,
+                EventType.SESSION_REVOKED,
+                user_id=auth_session.user_id,
+                **details,
             )
 
     async def _session_of(self, token: str, claims: AccessClaims | None) -> AuthSession | None:

@@ -10,6 +10,8 @@ from aurum.audit.events import AuditEventType
 from aurum.audit.service import AuditLog
 from aurum.config import Settings
 from aurum.db.base import utcnow
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.auth_session import AuthSession
 from aurum.models.user import User
 from aurum.session_store.repository import SessionRepository
@@ -83,6 +85,7 @@ class SessionService:
         await self.audit.record(
             AuditEventType.SESSION_REVOKED, actor_id=by.user_id, subject_id=user_id, details=details
         )
+        await publish(self.sessions.session, EventType.SESSION_REVOKED, user_id=user_id, **details)
 
     @staticmethod
     def _read(row: AuthSession, idle: timedelta, current: uuid.UUID | None) -> SessionRead:

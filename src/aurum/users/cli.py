@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, TypeVar
 
 import typer
 
 from aurum.audit.repository import AuditRepository
 from aurum.audit.service import AuditLog
+from aurum.command_jobs import bind_command_jobs
 from aurum.config import get_settings
 from aurum.console.options import Cursor, Json
 from aurum.console.output import print_fields, print_json, print_table
@@ -34,7 +36,8 @@ def _run(action: Callable[[UserService], Awaitable[T]]) -> T:
         settings = get_settings()
         passwords = PasswordHasher(settings)  # never started: no command here hashes
         try:
-            async with command_session(settings) as db:
+            prepare = partial(bind_command_jobs, settings=settings)
+            async with command_session(settings, prepare) as db:
                 audit = AuditLog(AuditRepository(db), client=None)  # the operator
                 sessions = SessionRepository(db)
                 users = UserService(UserRepository(db), sessions, passwords, settings, audit)

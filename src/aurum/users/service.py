@@ -21,6 +21,9 @@ from aurum.catalogs.repository import CatalogRepository
 from aurum.config import Settings
 from aurum.db.base import utcnow
 from aurum.errors import AppError, Forbidden
+from aurum.events.publish import publish
+from aurum.events.repository import anyone_listens
+from aurum.events.types import EventType
 from aurum.metrics.instruments import instruments
 from aurum.models.user import Role, User
 from aurum.pagination import InvalidCursor
@@ -137,7 +140,8 @@ class UserService:
             password_hash=password_hash,
             profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
         )
-        if self.autocommit is not None and self.autocommit.dialect.name == "postgresql":
+        if await self._register_alone():
+            assert self.autocommit is not None  # noqa: S101 - checked by _register_alone
             # The account, its audit event and its email's job: one statement, one commit.
             mail = (
                 self.notices.registration_mail(cast("uuid.UUID", account["id"]), data.email)
@@ -148,7 +152,9 @@ class UserService:
                 self.autocommit, account, self.audit.entry(AuditEventType.USER_REGISTERED), mail
             )
             if outcome.username_taken:
+                _count_sign_up("username_taken")
                 raise UsernameTaken
+            _count_sign_up("email_taken" if outcome.created is None else "created")
             if self.notices is not None:
                 self.notices.registration_written()
             return
@@ -165,6 +171,13 @@ class UserService:
         else:
             self.notices.account_created(created)
 
+    async def _register_alone(self) -> bool:
+        """PostgreSQL's one-statement sign-up, unless an endpoint wants `user.created`: that
+        event is written in the same transaction as the account, which takes the other path."""
+        if self.autocommit is None or self.autocommit.dialect.name != "postgresql":
+            return False
+        return not await anyone_listens(self.autocommit, EventType.USER_CREATED)
+
     async def _register(self, account: Mapping[str, object]) -> Registration:
         """A sign-up in the request's transaction: the same statements on both paths."""
         created = await self.users.add_unless_taken(account)
@@ -177,6 +190,8 @@ class UserService:
             actor_id=created,
             subject_id=created,
         )
+        if created is not None:
+            await publish(self.users.session, EventType.USER_CREATED, user_id=created)
         return Registration(created, username_taken=False)
 
     async def create(self, data: AdminUserCreate, *, actor: User | None = None) -> User:
@@ -188,6 +203,7 @@ class UserService:
             subject_id=user.id,
             details={"role": str(user.role), "disabled": user.disabled},
         )
+        await publish(self.users.session, EventType.USER_CREATED, user_id=user.id)
         if self.notices is not None:
             self.notices.account_created(user.id)
         return user
@@ -271,6 +287,19 @@ class UserService:
             await record(
                 AuditEventType.USER_UPDATED, actor_id=actor_id, subject_id=user.id, details=details
             )
+        await self._publish_update(user.id, changes, changed)
+
+    async def _publish_update(
+        self, user_id: uuid.UUID, changes: dict[str, object], changed: list[str]
+    ) -> None:
+        session = self.users.session
+        if "disabled" in changed:
+            disabled = bool(changes["disabled"])
+            event = EventType.USER_DISABLED if disabled else EventType.USER_ENABLED
+            await publish(session, event, user_id=user_id)
+        fields = [field for field in changed if field != "disabled"]
+        if fields:
+            await publish(session, EventType.USER_UPDATED, user_id=user_id, fields=fields)
 
     async def change_password(
         self, user: User, old_password: str, new_password: str, *, current_session: uuid.UUID | None
@@ -351,6 +380,7 @@ class UserService:
             subject_id=target.id,
             details={"username": target.username},
         )
+        await publish(self.users.session, EventType.USER_DELETED, user_id=target.id)
 
     async def _check_available(
         self, *, username: str | None, email: str | None, exclude: uuid.UUID | None = None

@@ -6,6 +6,8 @@ import uuid
 from datetime import datetime
 
 from aurum.errors import Forbidden
+from aurum.events.publish import publish
+from aurum.events.types import EventType
 from aurum.models.user import User
 from aurum.models.xp import XpAward
 from aurum.pagination import decode_cursor, encode_cursor
@@ -35,6 +37,13 @@ class XpService:
             )
         )
         await self.xp.add_to_total(user, data.amount)
+        await publish(
+            self.users.session,
+            EventType.XP_AWARDED,
+            award_id=award.id,
+            user_id=user.id,
+            amount=data.amount,
+        )
         return award, user
 
     async def history(

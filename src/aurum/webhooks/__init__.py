@@ -1,0 +1,1 @@
+"""Webhooks: endpoints that admins register, and the delivery of events to them."""
