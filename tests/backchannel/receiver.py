@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from tests.live_server import free_port
+
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
@@ -50,13 +52,6 @@ class Receiver:
                 Route("/elsewhere", elsewhere, methods=["POST"]),
             ]
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @asynccontextmanager

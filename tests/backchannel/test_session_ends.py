@@ -20,11 +20,11 @@ from aurum.models.authorization import AuthorizationCode
 from aurum.models.job import Job, JobStatus
 from tests.backchannel.receiver import (
     Receiver,
-    free_port,
     serving,
     verified_logout_token,
 )
 from tests.conftest import PASSWORD, Accounts, AppFactory
+from tests.live_server import free_port
 from tests.oauth.code_flow import (
     AFTER_LOGOUT,
     AUTHORIZE,
