@@ -63,6 +63,7 @@ def _event() -> dict[str, Any]:
 
 async def test_a_write_on_a_dead_connection_fails_and_is_not_repeated(state: AppState) -> None:
     """It may have been committed before its connection died: a retry could write twice."""
+    await state.jobs.close(grace=5)  # the pool's only connection is the test's
     engine = state.read_engine
     await _kill_the_pools_only_connection(engine)
     with pytest.raises(DBAPIError) as failed:
@@ -75,6 +76,7 @@ async def test_a_write_on_a_dead_connection_fails_and_is_not_repeated(state: App
 async def test_a_driver_transaction_on_a_dead_connection_fails_and_is_not_repeated(
     state: AppState,
 ) -> None:
+    await state.jobs.close(grace=5)  # the pool's only connection is the test's
     engine = state.engine
     if engine.dialect.name != "postgresql":  # asyncpg's own: refused, never run otherwise
         with pytest.raises(ValueError, match="asyncpg"):

@@ -57,9 +57,10 @@ async def test_jwks_publishes_only_public_keys(client: httpx.AsyncClient, state:
     response = await client.get("/.well-known/jwks.json")
     assert response.status_code == 200
     assert "max-age" in response.headers["cache-control"]
-    # One live key per chain: access tokens (EdDSA) and ID tokens (RS256).
+    # One live key per chain: access tokens (EdDSA) and ID tokens (RS256), and the chain
+    # of any algorithm an app registered (other tests' apps, in the shared database).
     keys = {key["alg"]: key for key in response.json()["keys"]}
-    assert set(keys) == {"EdDSA", "RS256"}
+    assert {"EdDSA", "RS256"} <= set(keys) <= {"EdDSA", "RS256", "ES256", "Ed25519"}
     assert keys["EdDSA"]["kid"] == state.access_tokens.signing_key.kid
     assert keys["RS256"]["kid"] == state.keys.signing_key_for("RS256").kid
     assert (keys["EdDSA"]["kty"], keys["EdDSA"]["crv"]) == ("OKP", "Ed25519")

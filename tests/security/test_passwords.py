@@ -38,10 +38,12 @@ async def stored_hash(state: AppState, username: str) -> str:
 
 
 async def signed_up(state: AppState) -> None:
-    """Wait for the sign-up's verification email, which the mail queue prepares in a
-    transaction of its own after the response: the tests that count pooled connections
-    count only the request they watch."""
+    """Wait for the sign-up's verification email, which a job prepares in a transaction of
+    its own after the response, then stop the job runner (its loop, woken by the wait, may
+    still hold a connection): the tests that count pooled connections count only the
+    request they watch."""
     await state.jobs.drain()
+    await state.jobs.close(grace=5)
 
 
 async def assert_sign_in_refused(accounts: Accounts, username: str, password: str) -> None:
