@@ -14,6 +14,7 @@ async def test_a_request_waiting_too_long_for_a_connection_gets_a_503(
 ) -> None:
     app = await make_app(database_pool_size=1, database_pool_timeout=0.2)
     state = app.state.aurum
+    await state.jobs.close(grace=5)  # the job runner's claims would take connections too
     body = {"username": "juan", "email": "juan@example.com", "password": PASSWORD}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

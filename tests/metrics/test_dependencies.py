@@ -7,6 +7,7 @@ import asyncio
 import httpx
 from sqlalchemy import text
 
+from aurum.app_state import AppState
 from aurum.db.session import build_engine
 from aurum.metrics.exposition import render
 from tests.conftest import AppFactory, make_settings
@@ -19,8 +20,9 @@ WAITED = "aurum_db_pool_wait_seconds_sum"
 
 
 async def test_requests_return_what_they_take_from_the_pools(
-    client: httpx.AsyncClient, scrape: Scraper
+    client: httpx.AsyncClient, scrape: Scraper, state: AppState
 ) -> None:
+    await state.jobs.close(grace=5)  # the job runner's claims hold connections of their own
     assert (await client.get("/health/ready")).status_code == 200
     samples = await scrape()
     assert (IN_USE, frozenset({("pool", "transactions")})) in samples
