@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import CursorResult, and_, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aurum.models.job import Job, JobStatus
 
 PENDING = (JobStatus.QUEUED, JobStatus.RUNNING)
+UNFINISHED = (*PENDING, JobStatus.DEAD)
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    counts: dict[JobStatus, int]  # queued, running and dead: 0 when there are none
+    oldest_due: datetime | None  # when the longest-waiting queued job fell due
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +148,21 @@ class JobRepository:
         if excluding:
             query = query.where(Job.kind.not_in(excluding))
         return int(await self.session.scalar(query) or 0)
+
+    async def backlog(self, now: datetime) -> Backlog:
+        due = case((and_(Job.status == JobStatus.QUEUED, Job.run_at <= now), Job.run_at))
+        rows = await self.session.execute(
+            select(Job.status, func.count(), func.min(due))
+            .where(Job.status.in_(UNFINISHED))
+            .group_by(Job.status)
+        )
+        counts = dict.fromkeys(UNFINISHED, 0)
+        oldest: datetime | None = None
+        for status, count, oldest_due in rows:
+            counts[status] = count
+            if oldest_due is not None:  # only the queued jobs' row has one
+                oldest = oldest_due
+        return Backlog(counts, oldest)
 
     # Operators
 

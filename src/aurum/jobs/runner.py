@@ -3,7 +3,8 @@
 It polls every JOBS_POLL_SECONDS and wakes at once when this process commits a new job,
 so requests pay nothing for it. Claims carry a lease: a process that dies leaves its jobs
 to be claimed again once the lease runs out, and a claim token keeps a runner whose lease
-ran out from finishing a job another has taken over.
+ran out from finishing a job another has taken over. With metrics on, it also counts the
+backlog (at most once per poll) for `aurum_jobs` and the oldest due job's age.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from aurum.jobs.kinds import (
     TemporaryFailure,
 )
 from aurum.jobs.payloads import PayloadCipher
-from aurum.jobs.repository import ClaimedJob, JobRepository
+from aurum.jobs.repository import Backlog, ClaimedJob, JobRepository
+from aurum.metrics.instruments import instruments
 from aurum.models.job import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ class JobRunner:
         self.poll_seconds = settings.jobs_poll_seconds
         self.lease = timedelta(seconds=settings.jobs_lease_seconds)
         self.concurrency = settings.jobs_concurrency
+        self.counts_backlog = settings.metrics_enabled
+        self._counted_at = -float("inf")  # monotonic time of the last backlog count
         self._wake = asyncio.Event()
         self._running: dict[asyncio.Task[None], tuple[uuid.UUID, uuid.UUID]] = {}
         self._loop_task: asyncio.Task[None] | None = None
@@ -141,6 +145,7 @@ class JobRunner:
                 free = self.concurrency - len(self._running)
                 if free > 0 and not self._stopping:
                     claimed = await self._claim(free)
+                await self._count_backlog()
             except DATABASE_ERRORS as exc:
                 logger.warning("jobs: cannot reach the database (%s)", type(exc).__name__)
             except Exception:  # a bug must not stop every later job: logged, loop goes on
@@ -167,6 +172,13 @@ class JobRunner:
             for kind in self.registry.periodic:
                 await _schedule_next(JobRepository(db), kind)
         self._periodic_scheduled = True
+
+    async def _count_backlog(self) -> None:
+        if not self.counts_backlog or time.monotonic() - self._counted_at < self.poll_seconds:
+            return
+        self._counted_at = time.monotonic()
+        async with self.sessionmaker() as db:
+            record_backlog(await JobRepository(db).backlog(utcnow()))
 
     async def _claim(self, limit: int) -> int:
         token = uuid.uuid4()
@@ -263,6 +275,14 @@ class JobRunner:
 async def _schedule_next(jobs: JobRepository, kind: JobKind) -> None:
     every = kind.every or timedelta()
     await jobs.schedule_once(kind=kind.name, key=kind.name, run_at=utcnow() + every)
+
+
+def record_backlog(backlog: Backlog) -> None:
+    metrics = instruments()
+    for status, count in backlog.counts.items():
+        metrics.jobs.labels(status.value).set(count)
+    oldest = backlog.oldest_due
+    metrics.jobs_oldest_due.set(oldest.timestamp() if oldest is not None else 0)
 
 
 def backoff(kind: JobKind, attempts: int) -> timedelta:

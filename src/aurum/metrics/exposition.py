@@ -2,7 +2,8 @@
 
 In multiprocess mode the values come from the directory's files; the live-only gauges of
 processes that have exited (a worker that crashed and was replaced) are dropped first.
-Signing keys' ages are computed at scrape time from their creation times.
+Signing keys' ages, and how long the oldest due job has waited, are computed at scrape
+time from the timestamps the processes record.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from aurum.metrics.instruments import MULTIPROCESS_DIRECTORY, instruments
 
 KEY_CREATED = "aurum_signing_key_created_timestamp_seconds"
 KEY_AGE = "aurum_signing_key_age_seconds"
+JOBS_OLDEST_DUE = "aurum_jobs_oldest_due_timestamp_seconds"
+JOBS_OLDEST_AGE = "aurum_jobs_oldest_due_age_seconds"
 
 
 def is_alive(pid: int) -> bool:
@@ -51,6 +54,15 @@ def key_ages(created: Metric, now: float) -> GaugeMetricFamily:
     return ages
 
 
+def oldest_job_age(oldest_due: Metric, now: float) -> GaugeMetricFamily:
+    due = max((sample.value for sample in oldest_due.samples), default=0.0)
+    return GaugeMetricFamily(
+        JOBS_OLDEST_AGE,
+        "Seconds the longest-waiting queued job has waited since it fell due; 0 when none.",
+        value=max(0.0, now - due) if due > 0 else 0.0,
+    )
+
+
 class Exposition(Collector):
     """Every process's metrics (or this one's, without a multiprocess directory)."""
 
@@ -68,6 +80,8 @@ class Exposition(Collector):
             yield family
             if family.name == KEY_CREATED:
                 yield key_ages(family, now)
+            elif family.name == JOBS_OLDEST_DUE:
+                yield oldest_job_age(family, now)
 
 
 def exposition_registry(directory: str | None) -> CollectorRegistry:

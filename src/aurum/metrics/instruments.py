@@ -102,8 +102,21 @@ class Instruments:
             multiprocess_mode="livemax",
             registry=registry,
         )
-        # Background jobs (backlog by state, age of the oldest waiting job) are recorded
-        # here once the durable job queue lands.
+        # Counted in the database by each process's job runner (every JOBS_POLL_SECONDS at
+        # most): every instance sees the same jobs, so the most recent count is the one shown.
+        self.jobs = Gauge(
+            "aurum_jobs",
+            "Background jobs waiting (queued), claimed (running) or failed for good (dead).",
+            ["status"],
+            multiprocess_mode="livemostrecent",
+            registry=registry,
+        )
+        self.jobs_oldest_due = Gauge(
+            "aurum_jobs_oldest_due_timestamp_seconds",
+            "When the longest-waiting queued job fell due; 0 when none is waiting.",
+            multiprocess_mode="livemostrecent",
+            registry=registry,
+        )
 
 
 @functools.cache
