@@ -194,9 +194,10 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)  # one attempt, in all
     webhook_secret_grace_hours: int = Field(default=24, ge=0, le=24 * 30)  # after a rotation
     # Attempts per message; the first retry waits WEBHOOK_RETRY_BASE_SECONDS, each next
-    # one twice as long (with jitter), at most an hour.
+    # one twice as long (with jitter), at most WEBHOOK_RETRY_MAX_SECONDS.
     webhook_max_attempts: int = Field(default=12, ge=1, le=50)
     webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    webhook_retry_max_seconds: float = Field(default=3600, gt=0, le=86400)
     # Performance (benchmark): how long a request waits for a pooled database connection
     # before it gets a 503 (the pool is fixed: DATABASE_POOL_SIZE per worker, no overflow).
     database_pool_timeout: float = Field(default=10, gt=0, le=300)

@@ -31,7 +31,7 @@ class WebhookJobs:
             self.run,
             max_attempts=settings.webhook_max_attempts,
             retry_base=timedelta(seconds=settings.webhook_retry_base_seconds),
-            retry_max=timedelta(hours=1),
+            retry_max=timedelta(seconds=settings.webhook_retry_max_seconds),
         )
 
     async def run(self, job: JobContext) -> None:
