@@ -236,6 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(oauth_router, prefix=API_PREFIX)
     app.include_router(userinfo_router, prefix=API_PREFIX)
+    app.include_router(authorize_router)  # a page, but every code flow starts there
     app.include_router(consents_router, prefix=API_PREFIX)
     app.include_router(oauth_seed_router)
     app.include_router(users_router, prefix=API_PREFIX)
@@ -256,7 +257,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Pages for people (not part of the API's schema) and their stylesheet.
     app.include_router(email_links.router)
     app.include_router(sign_in.router)
-    app.include_router(authorize_router)
     app.include_router(logout_router)
     app.include_router(password_pages.router)
     app.include_router(sign_up.router)

@@ -18,7 +18,7 @@ from aurum.models.browser_session import BrowserSession
 from aurum.models.user import User
 from aurum.users.rows import USER_COLUMNS, detached_user
 
-_LIVE_COOKIE: Select[Any] = (
+_LIVE: Select[Any] = (
     select(
         *(column for _, column in USER_COLUMNS),
         AuthSession.id,
@@ -27,12 +27,10 @@ _LIVE_COOKIE: Select[Any] = (
     )
     .join_from(BrowserSession, AuthSession, AuthSession.id == BrowserSession.session_id)
     .join(User, User.id == AuthSession.user_id)
-    .where(
-        BrowserSession.token_hash == bindparam("token_hash"),
-        AuthSession.revoked_at.is_(None),
-        AuthSession.expires_at > bindparam("now"),
-    )
+    .where(AuthSession.revoked_at.is_(None), AuthSession.expires_at > bindparam("now"))
 )
+_LIVE_COOKIE = _LIVE.where(BrowserSession.token_hash == bindparam("token_hash"))
+_LIVE_SESSION = _LIVE.where(BrowserSession.session_id == bindparam("session_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +48,17 @@ def _amr(value: object) -> list[str]:
     return [str(method) for method in value] if isinstance(value, list) else []
 
 
+def _live(row: Any) -> LiveBrowserSession:
+    count = len(USER_COLUMNS)
+    session_id, created_at, amr = row[count], row[count + 1], row[count + 2]
+    return LiveBrowserSession(
+        user=detached_user(USER_COLUMNS, row),
+        session_id=session_id,
+        auth_time=created_at,
+        amr=_amr(amr),
+    )
+
+
 class BrowserSessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -60,20 +69,13 @@ class BrowserSessionRepository:
         self.session.add(BrowserSession(session_id=auth_session.id, token_hash=token_hash, amr=amr))
         await self.session.flush()
 
-    async def get_live(self, session_id: uuid.UUID) -> tuple[AuthSession, BrowserSession] | None:
-        """The browser session, if it has not ended."""
-        row = (
-            await self.session.execute(
-                select(AuthSession, BrowserSession)
-                .join(BrowserSession, BrowserSession.session_id == AuthSession.id)
-                .where(
-                    AuthSession.id == session_id,
-                    AuthSession.revoked_at.is_(None),
-                    AuthSession.expires_at > utcnow(),
-                )
-            )
-        ).one_or_none()
-        return None if row is None else (row[0], row[1])
+    async def get_live(self, session_id: uuid.UUID) -> LiveBrowserSession | None:
+        """The browser session and its person, if it has not ended (one read)."""
+        found = await self.session.execute(
+            _LIVE_SESSION, {"session_id": session_id, "now": utcnow()}
+        )
+        row = found.one_or_none()
+        return None if row is None else _live(row)
 
 
 class BrowserCookieReads:
@@ -86,13 +88,4 @@ class BrowserCookieReads:
         row = await fetch_one(
             self.engine, _LIVE_COOKIE, {"token_hash": token_hash, "now": utcnow()}
         )
-        if row is None:
-            return None
-        count = len(USER_COLUMNS)
-        session_id, created_at, amr = row[count], row[count + 1], row[count + 2]
-        return LiveBrowserSession(
-            user=detached_user(USER_COLUMNS, row),
-            session_id=session_id,
-            auth_time=created_at,
-            amr=_amr(amr),
-        )
+        return None if row is None else _live(row)

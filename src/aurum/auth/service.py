@@ -155,17 +155,19 @@ class AuthService:
         scope: str = "",
         second_factor: str | None = None,
         alone: bool = False,
+        session_id: uuid.UUID | None = None,
     ) -> TokenResponse:
         """Sign `user` in (recorded as `sign_in.succeeded`): a new session and its tokens.
 
         `client_id` and `scope` when it comes through an OAuth client; `second_factor`
-        names the one that completed a two-step sign-in (`totp`, `recovery_code`).
+        names the one that completed a two-step sign-in (`totp`, `recovery_code`);
+        `session_id` when the caller recorded the new session's id beforehand.
         `alone`: nothing else in the request's transaction must be kept or dropped with
         the session, so on PostgreSQL the one statement that opens it runs outside that
         transaction (without a BEGIN and a COMMIT around it)."""
         now = utcnow()
         refresh_token = new_token()
-        session_id = uuid.uuid4()
+        session_id = session_id or uuid.uuid4()
         auth_session: dict[str, object] = {
             "id": session_id,
             "user_id": user.id,

@@ -39,23 +39,16 @@ class AuthorizationRepository:
     async def get_code(self, code_hash: str) -> AuthorizationCode | None:
         return await self.session.get(AuthorizationCode, code_hash)
 
-    async def claim_code(self, code_hash: str, now: datetime) -> bool:
-        """Mark the code used; False if it already was (two exchanges racing: one wins)."""
+    async def claim_code(self, code_hash: str, now: datetime, session_id: uuid.UUID) -> bool:
+        """Mark the code used by the session its tokens will belong to; False if it already
+        was (two exchanges racing: one wins)."""
         result = await self.session.execute(
             update(AuthorizationCode)
             .where(AuthorizationCode.code_hash == code_hash, AuthorizationCode.used_at.is_(None))
-            .values(used_at=now)
+            .values(used_at=now, issued_session_id=session_id)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def record_issued(self, code_hash: str, session_id: uuid.UUID) -> None:
-        await self.session.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.code_hash == code_hash)
-            .values(issued_session_id=session_id)
-            .execution_options(synchronize_session=False)
-        )
 
     async def consent(self, user_id: uuid.UUID, client_id: str) -> Consent | None:
         return await self.session.scalar(

@@ -8,8 +8,6 @@ import hmac
 import re
 import uuid
 
-import jwt
-
 from aurum.auth.browser_repository import BrowserSessionRepository
 from aurum.auth.service import AuthService
 from aurum.client_info import ClientInfo
@@ -73,30 +71,26 @@ class CodeExchange:
             or not pkce_matches(request.code_verifier, code.code_challenge)
         ):
             raise InvalidGrant
-        if not await self.grants.claim_code(code_hash, now):
+        session_id = uuid.uuid4()  # of the tokens: a replay of the code revokes it
+        if not await self.grants.claim_code(code_hash, now, session_id):
             raise ReusedCodeGrant  # a concurrent exchange of the same code won
         live = await self.browser.get_live(code.browser_session_id)
-        user = await self.auth.users.get(live[0].user_id) if live is not None else None
-        if live is None or user is None or user.disabled:
+        if live is None or live.user.disabled:
             raise InvalidGrant  # signed out (or disabled) since the code was issued
-        provider_session, browser_session = live
+        user = live.user
         scope = parse_scope(code.scope) or frozenset()
         tokens = await self.auth.start_session(
-            user, client_info, client_id=client.client_id, scope=code.scope
+            user, client_info, client_id=client.client_id, scope=code.scope, session_id=session_id
         )
-        # The session the tokens belong to, read back from the token just signed here (no
-        # need to verify our own signature a moment later).
-        issued = jwt.decode(tokens.access_token, options={"verify_signature": False})
-        await self.grants.record_issued(code_hash, uuid.UUID(issued["sid"]))
         id_token = None
         if "openid" in scope:
             id_token = await self.id_tokens.issue(
                 algorithm=client.id_token_signed_response_alg,
                 subject=user.id,
                 client_id=client.client_id,
-                session_id=provider_session.id,
-                auth_time=provider_session.created_at,
-                amr=list(browser_session.amr),
+                session_id=live.session_id,
+                auth_time=live.auth_time,
+                amr=live.amr,
                 nonce=code.nonce,
             )
         refreshable = "offline_access" in scope and "refresh_token" in client.grant_types
