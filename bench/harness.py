@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurum.config import Settings
-from aurum.security.hash_turns import PATIENCE_HASHES, TURN_HASHES
+from aurum.security.hash_turns import TURN_HASHES
 from bench import database, machine, servers, service
 from bench.bars import judge
 from bench.calibration import calibrate_with_a_small_hash
@@ -142,8 +142,7 @@ async def run(options: Options, command: str) -> Report:
         ("load", f"wrk, {options.connections} connections, {options.seconds:g} s per scenario"),
         (
             "password hashing",
-            f"SCHED_IDLE; hashing's turns (up to {TURN_HASHES} hash times) after "
-            f"{PATIENCE_HASHES} hash times without progress",
+            f"SCHED_IDLE; hashing's turns after {TURN_HASHES} hash times without progress",
         ),
         ("users in the database", f"{options.users:,}"),
         (

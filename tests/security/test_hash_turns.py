@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import asyncio
 
-from aurum.security.hash_turns import PATIENCE_HASHES, TURN_HASHES, HashingTurns
+from aurum.security.hash_turns import TURN_HASHES, HashingTurns
 
 HASH_SECONDS = 0.3
-PATIENCE_SECONDS = PATIENCE_HASHES * HASH_SECONDS
 TURN_SECONDS = TURN_HASHES * HASH_SECONDS
 
 
@@ -33,7 +32,7 @@ async def test_a_starving_hash_gets_a_turn_that_ends_when_no_hash_waits() -> Non
     turns = HashingTurns()
     turns.hash_costs(HASH_SECONDS)
     turns.asked()
-    await asyncio.sleep(PATIENCE_SECONDS * 1.1)  # no answer for longer than the patience
+    await asyncio.sleep(TURN_SECONDS * 1.1)  # no answer for longer than a turn
     request = asyncio.create_task(turns.wait_for_hashing())
     await asyncio.sleep(0)
     assert not request.done(), "a new request waits during hashing's turn"
@@ -46,9 +45,9 @@ async def test_a_turn_ends_after_its_time_and_the_requests_get_theirs() -> None:
     turns = HashingTurns()
     turns.hash_costs(HASH_SECONDS / 3)  # a shorter turn, still far above the loop's jitter
     turns.asked()
-    await asyncio.sleep(PATIENCE_SECONDS / 3 * 1.1)
+    await asyncio.sleep(TURN_SECONDS / 3 * 1.1)
     began = loop.time()
     await asyncio.wait_for(turns.wait_for_hashing(), TURN_SECONDS * 2)
     assert loop.time() - began >= TURN_SECONDS / 3 * 0.9
     # The hash still waits, but the requests have their turn now.
-    await asyncio.wait_for(turns.wait_for_hashing(), PATIENCE_SECONDS / 6)
+    await asyncio.wait_for(turns.wait_for_hashing(), TURN_SECONDS / 6)

@@ -4,14 +4,13 @@ The hashing process runs at the lowest priority (`SCHED_IDLE`): it only gets CPU
 worker wants, so a sign-in flood never delays a request. Alone, that lets a client that
 keeps the workers busy (one token reading without pause is enough) stop every sign-in.
 So each worker watches its hashes: when some are waiting and none has finished for
-`PATIENCE_HASHES` hash times, hashing's turn begins. During a turn the worker starts no
-new request; it lasts `TURN_HASHES` hash times, or until no hash waits. Then the requests
-get at least `PATIENCE_HASHES` before the next turn.
+`TURN_HASHES` hash times, hashing's turn begins. During a turn the worker starts no new
+request; it lasts as long again, or until no hash waits. Then the requests get at least
+as long before the next turn.
 
-Under a read flood hashing gets about two thirds of the time and requests one third
-(requests already running finish during a turn, so they get more of the cores than their
-time); when the cores are not full, hashes finish in time, no turn is ever taken and
-requests never wait.
+Under a read flood the two take the cores about half and half; when the cores are not
+full, hashes finish in time, no turn is ever taken and requests never wait. Requests
+already running finish during a turn; only new ones wait.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-PATIENCE_HASHES = 4  # in hash times: without an answer for this long, hashing's turn begins
-TURN_HASHES = 8  # in hash times: a turn's longest
+TURN_HASHES = 4  # a turn, and the wait before one, in hash times
 FIRST_HASH_SECONDS = 0.025  # until the hashing process has said what a hash costs
 
 
@@ -31,14 +29,12 @@ class HashingTurns:
     def __init__(self) -> None:
         self._waiting = 0  # hashes asked for and not answered
         self._progress_at = 0.0  # the last answer, or when hashes began to wait
-        self._patience_seconds = PATIENCE_HASHES * FIRST_HASH_SECONDS
         self._turn_seconds = TURN_HASHES * FIRST_HASH_SECONDS
         self._turn: asyncio.Event | None = None  # set when hashing's turn ends
         self._turn_end: asyncio.TimerHandle | None = None
 
     def hash_costs(self, seconds: float) -> None:
         """What one hash costs in CPU time, measured by the hashing process."""
-        self._patience_seconds = PATIENCE_HASHES * seconds
         self._turn_seconds = TURN_HASHES * seconds
 
     def asked(self) -> None:
@@ -58,7 +54,7 @@ class HashingTurns:
             return
         if self._turn is None:
             loop = asyncio.get_running_loop()
-            if loop.time() - self._progress_at < self._patience_seconds:
+            if loop.time() - self._progress_at < self._turn_seconds:
                 return
             self._turn = asyncio.Event()
             self._turn_end = loop.call_later(self._turn_seconds, self._end_turn)
