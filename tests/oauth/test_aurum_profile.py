@@ -73,7 +73,18 @@ async def test_not_without_the_scope(
     await accounts.user("juan")
     info = await signed_in_info(app, clients, client, "openid profile")
     assert info["preferred_username"] == "juan"
+    assert "locale" not in info  # no language chosen yet
     assert not {"xp", "level", "location"} & set(info)
+
+
+async def test_the_profile_scope_says_the_language_the_person_prefers(
+    app: FastAPI, accounts: Accounts, clients: OAuthClients, client: httpx.AsyncClient
+) -> None:
+    headers = await accounts.user("juan")
+    patched = await client.patch("/api/v1/users/me", json={"locale": "es"}, headers=headers)
+    assert patched.is_success
+    info = await signed_in_info(app, clients, client, "openid profile")
+    assert info["locale"] == "es"
 
 
 async def test_the_consent_page_says_it_in_words(

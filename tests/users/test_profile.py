@@ -95,6 +95,8 @@ async def resolve_codes(client: httpx.AsyncClient, fields: dict[str, Any]) -> di
         {"birth_date": (datetime.now(UTC) + timedelta(days=2)).date().isoformat()},
         {"birth_date": "1899-12-31"},
         {"birth_date": "2001-02-30"},
+        {"locale": "fr"},
+        {"locale": "ES"},
         {"city_id": 0},
         {"city_id": 2**40},
         {"city_id": "quito"},
@@ -184,3 +186,16 @@ async def test_an_update_with_a_mismatch_changes_nothing(accounts: Accounts) -> 
     me = (await accounts.client.get(ME, headers=headers)).json()
     assert location(me) == cuenca
     assert me["gender"] is None
+
+
+async def test_the_preferred_language_is_set_changed_and_cleared(accounts: Accounts) -> None:
+    await accounts.register("juan", locale="es")
+    assert (await accounts.profile("juan"))["locale"] == "es"
+    headers = await accounts.headers("juan")
+    for sent, kept in (("en", "en"), (None, None)):
+        response = await accounts.client.patch(ME, json={"locale": sent}, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["locale"] == kept
+    refused = await accounts.client.patch(ME, json={"locale": "pt"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "validation_error"

@@ -60,6 +60,16 @@ async def test_sign_up_then_confirm_the_address(mail_accounts: Accounts, inbox: 
     profile = await mail_accounts.profile("juan")
     assert profile["full_name"] == "Juan Pérez"
     assert profile["email_verified_at"] is not None
+    assert profile["locale"] == "en"  # the page's language
+
+
+async def test_the_page_language_becomes_the_preferred_one(mail_accounts: Accounts) -> None:
+    client = mail_accounts.client
+    page = await client.get("/sign-up?ui_locales=es")
+    form: dict[str, Any] = {"csrf_token": csrf_of(page), **NEW, "password": PASSWORD}
+    done = await client.post("/sign-up?ui_locales=es", data=form)
+    assert done.status_code == 200, done.text
+    assert (await mail_accounts.profile("juan"))["locale"] == "es"
 
 
 async def test_a_taken_email_gets_the_same_page(mail_accounts: Accounts, inbox: Inbox) -> None:

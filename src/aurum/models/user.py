@@ -53,6 +53,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         Enum(Gender, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     birth_date: Mapped[date | None]
+    locale: Mapped[str | None] = mapped_column(String(8))  # the language preferred: en, es
     xp_total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (

@@ -38,6 +38,7 @@ ID_CLAIMS = [
     "acr",
     "name",
     "preferred_username",
+    "locale",
     "updated_at",
     "email",
     "email_verified",

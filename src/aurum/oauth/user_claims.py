@@ -32,6 +32,7 @@ class UserInfo(BaseModel):
     sub: str
     name: str | None = None
     preferred_username: str | None = None
+    locale: str | None = None
     updated_at: int | None = None
     email: str | None = None
     email_verified: bool | None = None
@@ -56,6 +57,7 @@ class UserClaims:
         if "profile" in scope:
             claims.name = user.full_name or user.username
             claims.preferred_username = user.username
+            claims.locale = user.locale
             claims.updated_at = int(user.updated_at.timestamp())
         if "email" in scope:
             claims.email = user.email

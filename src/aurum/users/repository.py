@@ -34,7 +34,7 @@ from aurum.models.job import Job, JobStatus
 from aurum.models.user import Role, User
 
 # Registration: every column it sets, in statements built once per dialect.
-PROFILE_COLUMNS = ("gender", "birth_date", "region_id", "province_id", "city_id")
+PROFILE_COLUMNS = ("gender", "birth_date", "locale", "region_id", "province_id", "city_id")
 _REGISTRATION_COLUMNS = (
     "id",
     "username",

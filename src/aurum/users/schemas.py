@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
@@ -43,6 +43,8 @@ def _plausible_birth_date(value: date) -> date:
 
 
 BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
+# The languages of the service's pages and emails (BCP 47 primary tags).
+Locale = Literal["en", "es"]
 
 
 class ProfileFields(BaseModel):
@@ -53,6 +55,7 @@ class ProfileFields(BaseModel):
     city_id: CatalogId | None = None
     gender: Gender | None = None
     birth_date: BirthDate | None = None
+    locale: Locale | None = None
 
 
 class UserCreate(ProfileFields):
@@ -123,5 +126,6 @@ class UserRead(UserPublic):
     city_id: int | None
     gender: Gender | None
     birth_date: date | None
+    locale: str | None
     created_at: datetime
     updated_at: datetime

@@ -48,7 +48,7 @@ from aurum.users.repository import (
 from aurum.users.schemas import AdminUserCreate, AdminUserUpdate, UserCreate, UserUpdate
 
 # Sent as null, these are cleared; other fields sent as null are left as they are.
-NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", *LOCATION_FIELDS})
+NULLABLE_FIELDS = frozenset({"full_name", "gender", "birth_date", "locale", *LOCATION_FIELDS})
 
 
 def encode_cursor(user: User) -> str:
@@ -138,7 +138,12 @@ class UserService:
             email=data.email,
             full_name=data.full_name,
             password_hash=password_hash,
-            profile={"gender": data.gender, "birth_date": data.birth_date, **asdict(location)},
+            profile={
+                "gender": data.gender,
+                "birth_date": data.birth_date,
+                "locale": data.locale,
+                **asdict(location),
+            },
         )
         if await self._register_alone():
             assert self.autocommit is not None  # noqa: S101 - checked by _register_alone
@@ -225,6 +230,7 @@ class UserService:
             disabled=disabled,
             gender=data.gender,
             birth_date=data.birth_date,
+            locale=data.locale,
             **asdict(location),
         )
         return await self._save(user)

@@ -16,6 +16,7 @@ from aurum.users.router import REGISTER_LIMITS
 from aurum.users.schemas import UserCreate
 from aurum.web.csrf import CheckedCsrf, CsrfDep
 from aurum.web.forms import FormFields, PageForm, parsed, show_errors_in
+from aurum.web.i18n import page_language
 from aurum.web.pages import PageRoute, render
 from aurum.web.password_pages import PASSWORD_ERRORS, password_lengths
 
@@ -50,7 +51,12 @@ async def sign_up(
     context = {**typed, **password_lengths(state.settings)}
     show_errors_in(request, PageForm("sign_up.html", context, fields))
     # An empty optional field is not sent, as an API client would leave it out.
-    sent = {**typed, "full_name": typed["full_name"] or None, "password": form.get("password")}
+    sent = {
+        **typed,
+        "full_name": typed["full_name"] or None,
+        "password": form.get("password"),
+        "locale": page_language(request),  # the language the person signed up in
+    }
     data = parsed(UserCreate, sent, FIELD_TEXTS)
     await users.register(data)
     return await render(request, "sign_up.html", {"registered": True}, csrf=csrf)
