@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -36,6 +37,9 @@ class AppState:
     rate_limiter: RateLimiter
     http_client: httpx.AsyncClient | None = None  # outgoing calls (SSO provider), pooled
     sso: SsoAuthenticator | None = None  # None: single sign-on is not configured
+    # (client_id, redirect_uri) -> the redirect URI's origin if that app registered it: how
+    # far the sign-in pages' forms may lead (the OpenID Provider answers; None: nowhere).
+    app_origins: Callable[[str, str], Awaitable[str | None]] | None = None
 
 
 def app_state(request: Request) -> AppState:

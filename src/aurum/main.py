@@ -46,6 +46,7 @@ from aurum.metrics.router import router as metrics_router
 from aurum.mfa.router import admin_router as mfa_admin_router
 from aurum.mfa.router import login_router as mfa_login_router
 from aurum.mfa.router import router as mfa_router
+from aurum.oauth.app_origins import RegisteredAppOrigins
 from aurum.oauth.authorize_router import router as authorize_router
 from aurum.oauth.clients_router import router as oauth_clients_router
 from aurum.oauth.consents_router import router as consents_router
@@ -136,6 +137,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             sso=SsoAuthenticator(settings, http_client, redis) if http_client else None,
             jobs=jobs,
             rate_limiter=rate_limiter,
+            app_origins=RegisteredAppOrigins(read_sessionmaker),
         )
         install_authenticators(
             app, authenticators(state), BrowserCookies(state.read_engine, settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -343,3 +344,42 @@ async def test_signing_out_from_the_app(
     )
     assert bad.status_code == 400
     assert "location" not in bad.headers
+
+
+async def test_only_a_registered_redirect_uri_widens_the_sign_in_forms_reach(
+    clients: OAuthClients, client: httpx.AsyncClient
+) -> None:
+    """The sign-in page's `next` link is anyone's to write: its form may lead to an app's
+    origin (`form-action`) only when that app registered the redirect URI named."""
+    notas = await register_app(clients)
+
+    def sign_in_for(redirect_uri: str, client_id: str = notas["client_id"]) -> str:
+        request = urlencode({"client_id": client_id, "redirect_uri": redirect_uri})
+        return "/sign-in?" + urlencode({"next": f"/authorize?{request}"})
+
+    def form_action(page: httpx.Response) -> str:
+        assert page.status_code == 200, page.text
+        policy = page.headers["content-security-policy"]
+        return next(part for part in policy.split("; ") if part.startswith("form-action"))
+
+    assert form_action(await client.get(sign_in_for(REDIRECT))) == (
+        "form-action 'self' https://app.example"
+    )
+    for crafted in (
+        sign_in_for("https://evil.example/callback"),
+        sign_in_for("https://app.example.evil.example/callback"),
+        sign_in_for(REDIRECT, client_id="no-such-app"),
+    ):
+        assert form_action(await client.get(crafted)) == "form-action 'self'"
+    failed = await client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_of(await client.get("/sign-in")),
+            "login": "nobody",
+            "password": "not-a-password",
+            "next": "/authorize?"
+            + urlencode({"client_id": notas["client_id"], "redirect_uri": "https://evil.example/"}),
+        },
+    )
+    assert failed.status_code == 401
+    assert "evil.example" not in failed.headers["content-security-policy"]

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request, Response
 
-from aurum.app_state import AppStateDep
+from aurum.app_state import AppState, AppStateDep
 from aurum.auth.browser import cookie_name
 from aurum.auth.dependencies import AuthServiceDep, BrowserSignInDep
 from aurum.auth.errors import SignInFailed
@@ -26,7 +26,7 @@ from aurum.mfa.errors import MfaSignInCodeRejected
 from aurum.mfa.router import SIGN_IN_LIMITS
 from aurum.web.csrf import CheckedCsrf, CsrfDep
 from aurum.web.i18n import page_language
-from aurum.web.pages import PageRoute, local_path, origin_of, redirect, render
+from aurum.web.pages import PageRoute, local_path, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -53,20 +53,25 @@ def signed_in(target: str, cookie: str, settings: Settings) -> Response:
     return response
 
 
-def app_origin(target: str) -> str | None:
-    """Where a sign-in for an app ends: the origin of the redirect URI it names (checked
-    by the authorization endpoint; here only allowed as the end of the form's journey)."""
+async def app_origin(state: AppState, target: str) -> str | None:
+    """Where a sign-in for an app ends: the origin of the redirect URI it names, if the app
+    it names registered it (allowed as the end of the form's journey, nothing more)."""
     parts = urlsplit(target)
-    if parts.path != "/authorize":
+    if parts.path != "/authorize" or state.app_origins is None:
         return None
-    redirect_uri = parse_qs(parts.query).get("redirect_uri", [""])[0]
-    return origin_of(redirect_uri)
+    query = parse_qs(parts.query)
+    client_id = query.get("client_id", [""])[0]
+    redirect_uri = query.get("redirect_uri", [""])[0]
+    if not client_id or not redirect_uri:
+        return None
+    return await state.app_origins(client_id, redirect_uri)
 
 
 @router.get("/sign-in")
 async def sign_in_page(
     request: Request,
     csrf: CsrfDep,
+    state: AppStateDep,
     person: BrowserUser,
     next: Next = "",
     fresh: Annotated[bool, Query()] = False,
@@ -79,7 +84,8 @@ async def sign_in_page(
     if person is not None and not fresh:
         return redirect(target)
     context = {"next": target, "login": login_hint}
-    return await render(request, "sign_in.html", context, csrf=csrf, then_to=app_origin(target))
+    then_to = await app_origin(state, target)
+    return await render(request, "sign_in.html", context, csrf=csrf, then_to=then_to)
 
 
 @router.post("/sign-in", dependencies=[LOGIN_LIMITS])
@@ -97,7 +103,7 @@ async def sign_in(
 ) -> Response:
     """Check the password; then the second step, or the session."""
     target = local_path(next, ACCOUNT)
-    then_to = app_origin(target)
+    then_to = await app_origin(state, target)
     try:
         step = await auth.first_step(login, password, client)
     except SignInFailed as error:  # its audit record is kept: the transaction commits
@@ -141,7 +147,7 @@ async def second_step(
             context,
             status_code=error.status_code,
             csrf=csrf,
-            then_to=app_origin(target),
+            then_to=await app_origin(state, target),
         )
     cookie = await browser.open(user, client, second_factor=method, replacing=person)
     return signed_in(target, cookie, state.settings)
