@@ -105,6 +105,13 @@ async def test_an_app_changes_its_choice(
     assert changed.json()["id_token_signed_response_alg"] == "Ed25519"
     header = jwt.get_unverified_header(await id_token_for(app, client, notas))
     assert header["alg"] == "Ed25519"
+    back = await client.patch(
+        url, json={"id_token_signed_response_alg": ""}, headers=await clients.admin()
+    )
+    assert back.status_code == 200
+    assert back.json()["id_token_signed_response_alg"] is None  # the service's default again
+    header = jwt.get_unverified_header(await id_token_for(app, client, notas))
+    assert header["alg"] == "RS256"
 
 
 @pytest.mark.parametrize("algorithm", ["EdDSA", "HS256", "none", "PS256", "rs256", ""])

@@ -121,6 +121,7 @@ class ClientService:
         for field in changed:
             setattr(client, field, getattr(data, field))
         client.backchannel_logout_uri = client.backchannel_logout_uri or None
+        client.id_token_signed_response_alg = client.id_token_signed_response_alg or None
         _check_rules(client)
         await self._start_chain(client)
         client.updated_at = utcnow()

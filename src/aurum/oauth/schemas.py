@@ -75,9 +75,9 @@ class ClientUpdate(BaseModel):
     disabled: bool | None = None
     redirect_uris: RedirectUris | None = None
     post_logout_redirect_uris: RedirectUris | None = None
-    # "" removes it.
+    # "" removes it (and, for the algorithm, brings back the service's default).
     backchannel_logout_uri: BackchannelUri | Literal[""] | None = None
-    id_token_signed_response_alg: IdTokenAlgorithm | None = None
+    id_token_signed_response_alg: IdTokenAlgorithm | Literal[""] | None = None
 
 
 class ClientRead(BaseModel):
