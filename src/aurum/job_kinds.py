@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from aurum.account_mail.jobs import ACCOUNT_MAIL, AccountMailJobs
 from aurum.account_mail.mailer import AccountMailer
 from aurum.backchannel.jobs import LogoutJobs
+from aurum.backchannel.notices import sessions_ended
 from aurum.companies.invitation_mail import INVITATION_MAIL, InvitationMailJobs
 from aurum.config import Settings
 from aurum.jobs.housekeeping import Housekeeping
@@ -28,7 +29,7 @@ def job_registry(
         [
             delivery.kind(ACCOUNT_MAIL, account_mail.run),
             delivery.kind(INVITATION_MAIL, InvitationMailJobs(delivery).run),
-            Housekeeping(sessionmaker, settings).kind(),
+            Housekeeping(sessionmaker, settings, sessions_expired=sessions_ended).kind(),
             logout.kind(),
             WebhookJobs(sessionmaker, settings).kind(),
         ]

@@ -5,17 +5,23 @@ verified with PyJWT and the published keys."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from aurum.app_state import AppState
 from aurum.backchannel.jobs import BACKCHANNEL_LOGOUT
+from aurum.backchannel.notices import sessions_ended
+from aurum.db.base import utcnow
+from aurum.jobs.housekeeping import Housekeeping
+from aurum.models.auth_session import AuthSession
 from aurum.models.authorization import AuthorizationCode
 from aurum.models.job import Job, JobStatus
 from tests.backchannel.receiver import (
@@ -275,3 +281,37 @@ async def test_a_disabled_app_is_not_told(
     assert (await client.get("/account")).status_code == 303  # signed out
     await delivered(state)
     assert receiver.tokens == []
+
+
+async def test_a_session_that_runs_out_tells_its_apps_when_housekeeping_removes_it(
+    app: FastAPI,
+    state: AppState,
+    accounts: Accounts,
+    clients: OAuthClients,
+    client: httpx.AsyncClient,
+    receiver: Receiver,
+) -> None:
+    """Nobody ends it: its time runs out. The next housekeeping run deletes it and the app
+    gets its logout token; an ended session's apps were told once, when it ended."""
+    await accounts.user("juan")
+    notas = await register_app(clients, "Notas", backchannel_logout_uri=receiver.url)
+    tokens = await sign_in(app, client, notas)
+    id_claims = await verified_id_token(client, tokens["id_token"], notas["client_id"])
+    async with state.sessionmaker.begin() as db:
+        await db.execute(
+            update(AuthSession)
+            .where(AuthSession.id == uuid.UUID(id_claims["sid"]))
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+    await state.jobs.drain()
+    assert receiver.tokens == []  # running out alone sends nothing yet
+
+    housekeeping = Housekeeping(state.sessionmaker, state.settings, sessions_expired=sessions_ended)
+    assert (await housekeeping.run())["sessions"] == 1
+    await delivered(state)
+    [token] = receiver.tokens
+    claims = await verified_logout_token(client, token, notas["client_id"])
+    assert (claims["sub"], claims["sid"]) == (id_claims["sub"], id_claims["sid"])
+    assert (await housekeeping.run())["sessions"] == 0
+    await delivered(state)
+    assert len(receiver.tokens) == 1
