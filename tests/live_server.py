@@ -15,6 +15,10 @@ from fastapi import FastAPI
 from aurum.main import create_app
 from tests.conftest import make_settings
 
+# Seconds a test's client waits for the live server: on a loaded machine one request has
+# taken 7.5 s (registering an app, PostgreSQL, during CI's parallel part), past httpx's 5.
+CLIENT_TIMEOUT = 30
+
 
 def free_port() -> int:
     """A port nothing listens on: bound, read back, released."""
@@ -40,7 +44,7 @@ async def live_server(database_url: str, **settings: Any) -> AsyncIterator[tuple
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        async with httpx.AsyncClient(base_url=base_url) as http:
+        async with httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT) as http:
             assert (await http.get("/health")).status_code == 200
         yield base_url, app
     finally:

@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Page
 from tests.browser.conftest import screenshot
 from tests.browser.relying_party import relying_party, served
 from tests.conftest import PASSWORD, Accounts
-from tests.live_server import live_server
+from tests.live_server import CLIENT_TIMEOUT, live_server
 from tests.oauth.support import signing_keys_restored
 
 
@@ -48,7 +48,7 @@ async def test_two_apps_one_sign_in_and_signing_out(page: Page, migrated_url: st
     async with (
         signing_keys_restored(migrated_url),  # the Ed25519 chain Tareas starts
         live_server(migrated_url) as (issuer, app),
-        httpx.AsyncClient(base_url=issuer) as http,
+        httpx.AsyncClient(base_url=issuer, timeout=CLIENT_TIMEOUT) as http,
     ):
         accounts = Accounts(http, app.state.aurum)
         # The live server commits to the shared test database: names no other test uses.

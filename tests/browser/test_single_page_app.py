@@ -15,7 +15,7 @@ import pytest
 from tests.browser.conftest import OfflinePage, screenshot
 from tests.browser.relying_party import served
 from tests.conftest import PASSWORD, Accounts
-from tests.live_server import live_server
+from tests.live_server import CLIENT_TIMEOUT, live_server
 from tests.mfa.test_totp import code, enrol
 from tests.node import install_packages
 from tests.relying_parties.spa import PACKAGES, single_page_app
@@ -36,7 +36,7 @@ def packages() -> None:
 async def issuer(migrated_url: str, packages: None) -> AsyncIterator[tuple[str, Accounts]]:
     async with (
         live_server(migrated_url) as (url, app),
-        httpx.AsyncClient(base_url=url) as http,
+        httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as http,
     ):
         yield url, Accounts(http, app.state.aurum)
 

@@ -16,7 +16,7 @@ from aurum.bootstrap import create_admin
 from aurum.keys.repository import SigningKeyRepository
 from aurum.keys.rotation import KeyRotation
 from tests.conftest import PASSWORD, AppFactory
-from tests.live_server import live_server
+from tests.live_server import CLIENT_TIMEOUT, live_server
 from tests.oauth.support import basic, signing_keys_restored
 
 
@@ -48,7 +48,7 @@ async def cleanup(make_app: AppFactory, migrated_url: str) -> AsyncIterator[None
 async def test_pyjwkclient_verifies_tokens_across_a_rotation(migrated_url: str) -> None:
     async with (
         live_server(migrated_url) as (base_url, app),
-        httpx.AsyncClient(base_url=base_url) as http,
+        httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT) as http,
     ):
         state: AppState = app.state.aurum
         register = {"username": "juan", "email": "juan@example.com", "password": PASSWORD}
@@ -90,7 +90,7 @@ async def test_discovery_client_credentials_introspect_revoke(migrated_url: str)
         state: AppState = app.state.aurum
         # An administrator registers the service (the only step not done over the wire).
         await _create_admin(state)
-        async with httpx.AsyncClient(base_url=base_url) as http:
+        async with httpx.AsyncClient(base_url=base_url, timeout=CLIENT_TIMEOUT) as http:
             admin_login = await http.post(
                 "/api/v1/token", data={"username": "root", "password": PASSWORD}
             )

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import Accounts
-from tests.live_server import free_port, live_server
+from tests.live_server import CLIENT_TIMEOUT, free_port, live_server
 from tests.node import install_packages, require_node
 from tests.oauth.code_flow import browse
 from tests.relying_parties.spa import PACKAGES
@@ -30,7 +30,7 @@ async def issuer(migrated_url: str) -> AsyncIterator[tuple[str, Accounts]]:
     install_packages(PACKAGES, "the openid-client test")
     async with (
         live_server(migrated_url) as (url, app),
-        httpx.AsyncClient(base_url=url) as http,
+        httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as http,
     ):
         yield url, Accounts(http, app.state.aurum)
 
@@ -81,7 +81,7 @@ async def test_openid_client_signs_a_person_in(issuer: tuple[str, Accounts]) -> 
     try:
         authorization_url = (await read_json(process))["authorization_url"]
         assert authorization_url.startswith(f"{url}/authorize?")
-        async with httpx.AsyncClient(base_url=url) as browser:
+        async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as browser:
             back = await browse(browser, authorization_url, login=person)
         callback = back.headers["location"]
         assert callback.startswith(f"{redirect_uri}?code=")
