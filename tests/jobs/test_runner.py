@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import timedelta
 
@@ -86,19 +85,21 @@ async def test_a_dead_runners_job_is_taken_over_and_its_late_outcome_refused(
     app = await make_app(smtp_port=inbox.port, jobs_poll_seconds=0.1, **SMTP)
     state: AppState = app.state.aurum
     dead_runner = uuid.uuid4()
+    # Due in half an hour (before the next housekeeping run), so this process's runner cannot
+    # take it first; the dead runner claims it then, with a lease that runs out one real
+    # second from now.
+    ahead = timedelta(minutes=30)
     async with state.sessionmaker.begin() as db:
-        # Queued directly: no commit hook wakes this process's runner before the claim below.
         db.add(
             Job(
                 kind="mail.account",
                 payload=state.jobs.cipher.seal({"message": "mfa_reset", "email": "a@example.com"}),
-                run_at=utcnow() + timedelta(seconds=0.3),
+                run_at=utcnow() + ahead,
             )
         )
-    await asyncio.sleep(0.3)
     async with state.sessionmaker.begin() as db:
         claimed = await JobRepository(db).claim(
-            limit=10, now=utcnow(), lease=timedelta(seconds=1), token=dead_runner
+            limit=1, now=utcnow() + ahead, lease=timedelta(seconds=1) - ahead, token=dead_runner
         )
     assert len(claimed) == 1
     message = await inbox.next()  # after the lease, this process's runner sends it
