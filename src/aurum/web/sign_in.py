@@ -103,7 +103,6 @@ async def sign_in(
 ) -> Response:
     """Check the password; then the second step, or the session."""
     target = local_path(next, ACCOUNT)
-    then_to = await app_origin(state, target)
     try:
         step = await auth.first_step(login, password, client)
     except SignInFailed as error:  # its audit record is kept: the transaction commits
@@ -113,10 +112,11 @@ async def sign_in(
             {"next": target, "login": login, "error": _message(request, error)},
             status_code=error.status_code,
             csrf=csrf,
-            then_to=then_to,
+            then_to=await app_origin(state, target),
         )
     if isinstance(step, MfaRequired):
         context = {"next": target, "mfa_token": step.mfa_token}
+        then_to = await app_origin(state, target)
         return await render(request, "second_step.html", context, csrf=csrf, then_to=then_to)
     cookie = await browser.open(step, client, replacing=person)
     return signed_in(target, cookie, state.settings)
